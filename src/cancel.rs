@@ -1,0 +1,133 @@
+//! One call's cancellation: the caller's `AbortSignal` and the timeout, merged into the one
+//! signal given to `fetch`, with a record of which of the two fired.
+//!
+//! Written with a timer and a listener rather than `AbortSignal.any`/`AbortSignal.timeout`
+//! so that it works in Node 18, and so that both are removed when the call ends: nothing
+//! outlives a call (see `Drop`).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, AbortSignal};
+
+use crate::error::Error;
+
+#[wasm_bindgen]
+extern "C" {
+    // The global timer functions: present in windows, workers and Node alike. The handle is
+    // a number in browsers and an object in Node, so it is kept as an opaque value.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &js_sys::Function, ms: f64) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+}
+
+/// Why a call was cancelled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Cause {
+    Timeout,
+    Aborted,
+}
+
+/// Owns the merged signal of one call; dropping it clears the timer and the listener.
+pub(crate) struct CallSignal {
+    controller: AbortController,
+    cause: Rc<Cell<Option<Cause>>>,
+    timeout_ms: u32,
+    timer: Option<(JsValue, Closure<dyn FnMut()>)>,
+    listener: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+}
+
+impl CallSignal {
+    /// Links the caller's signal (if any) and a timeout (`0` = none).
+    ///
+    /// Fails with `aborted` when the caller's signal has already fired: nothing is sent.
+    pub(crate) fn new(user: Option<&AbortSignal>, timeout_ms: u32) -> Result<CallSignal, Error> {
+        let controller = AbortController::new().map_err(|_| Error::Network {
+            message: "this JavaScript environment has no AbortController".into(),
+        })?;
+        let cause = Rc::new(Cell::new(None));
+        let mut this = CallSignal {
+            controller,
+            cause,
+            timeout_ms,
+            timer: None,
+            listener: None,
+        };
+        if let Some(user) = user {
+            if user.aborted() {
+                return Err(aborted_error());
+            }
+            let on_abort = this.trigger(Cause::Aborted);
+            // A listener added with plain `addEventListener` would stay on a long-lived
+            // signal after the call; it is removed in `Drop`.
+            if user
+                .add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref())
+                .is_err()
+            {
+                return Err(Error::invalid("signal must be an AbortSignal"));
+            }
+            this.listener = Some((user.clone(), on_abort));
+        }
+        if timeout_ms > 0 {
+            let on_timeout = this.trigger(Cause::Timeout);
+            let handle = set_timeout(on_timeout.as_ref().unchecked_ref(), f64::from(timeout_ms));
+            this.timer = Some((handle, on_timeout));
+        }
+        Ok(this)
+    }
+
+    fn trigger(&self, why: Cause) -> Closure<dyn FnMut()> {
+        let controller = self.controller.clone();
+        let cause = Rc::clone(&self.cause);
+        Closure::new(move || {
+            if cause.get().is_none() {
+                cause.set(Some(why));
+                controller.abort();
+            }
+        })
+    }
+
+    /// The signal to give to `fetch`.
+    pub(crate) fn signal(&self) -> AbortSignal {
+        self.controller.signal()
+    }
+
+    /// Which of timeout or caller fired, if either did.
+    pub(crate) fn cause(&self) -> Option<Cause> {
+        self.cause.get()
+    }
+
+    /// The error for a call cancelled by `cause`.
+    pub(crate) fn error(&self, cause: Cause) -> Error {
+        match cause {
+            Cause::Aborted => aborted_error(),
+            Cause::Timeout => Error::Timeout {
+                message: format!(
+                    "the Estuary node did not answer within {} ms (timeoutMs)",
+                    self.timeout_ms
+                ),
+            },
+        }
+    }
+}
+
+pub(crate) fn aborted_error() -> Error {
+    Error::Aborted {
+        message: "the call was aborted by its AbortSignal".into(),
+    }
+}
+
+impl Drop for CallSignal {
+    fn drop(&mut self) {
+        if let Some((handle, _)) = &self.timer {
+            clear_timeout(handle);
+        }
+        if let Some((signal, on_abort)) = &self.listener {
+            let _ = signal
+                .remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! The one error type of the crate, and the decoding of the node's error bodies.
+
+use core::fmt;
+use serde::Deserialize;
+
+/// What went wrong, as a stable machine-readable category.
+///
+/// In JavaScript this is the `kind` field of an `EstuaryError` (see [`ErrorKind::as_str`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input was refused before anything was sent.
+    InvalidInput,
+    /// The node answered 401 (missing, malformed, unknown, revoked or expired token).
+    Unauthorized,
+    /// The node answered 403 (an upload-only key calling a `/user/*` endpoint).
+    Forbidden,
+    /// The node answered 404.
+    NotFound,
+    /// The node answered 429 (more than 200 requests/s from one address).
+    RateLimited,
+    /// The node (or a proxy in front of it) answered 5xx.
+    Server,
+    /// The node answered another non-2xx status.
+    Http,
+    /// `fetch` failed: node offline, wrong base URL, or the browser blocked the request (CORS).
+    Network,
+    /// The call took longer than its `timeoutMs`.
+    Timeout,
+    /// The caller's `AbortSignal` aborted the call.
+    Aborted,
+    /// A 2xx answer whose body is not what the endpoint returns.
+    Decode,
+}
+
+impl ErrorKind {
+    /// The `snake_case` name used as `kind` in JavaScript.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Server => "server",
+            ErrorKind::Http => "http",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Aborted => "aborted",
+            ErrorKind::Decode => "decode",
+        }
+    }
+
+    /// The kind of a non-2xx status.
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            401 => ErrorKind::Unauthorized,
+            403 => ErrorKind::Forbidden,
+            404 => ErrorKind::NotFound,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::Http,
+        }
+    }
+}
+
+/// Every failure of this crate. Never contains the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad input (token, base URL, expiry, perms, key…); nothing was sent.
+    InvalidInput {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// The node answered with a non-2xx status.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// `reason` of the node's error envelope (`ERR_INVALID_TOKEN`, `Not Found`…).
+        reason: Option<String>,
+        /// `details` of the envelope, or a short excerpt of a non-JSON body.
+        details: Option<String>,
+    },
+    /// `fetch` itself failed (no HTTP answer was read).
+    Network {
+        /// What happened, with the likely causes.
+        message: String,
+    },
+    /// The call did not finish within its timeout.
+    Timeout {
+        /// What happened.
+        message: String,
+    },
+    /// The caller aborted the call.
+    Aborted {
+        /// What happened.
+        message: String,
+    },
+    /// A 2xx answer with a body that is not what the endpoint returns.
+    Decode {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// What could not be decoded.
+        message: String,
+    },
+}
+
+impl Error {
+    pub(crate) fn invalid(message: impl Into<String>) -> Error {
+        Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+
+    /// The category of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Status { status, .. } => ErrorKind::from_status(*status),
+            Error::Network { .. } => ErrorKind::Network,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::Aborted { .. } => ErrorKind::Aborted,
+            Error::Decode { .. } => ErrorKind::Decode,
+        }
+    }
+
+    /// The HTTP status, when an answer was received.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Status { status, .. } | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The node's `reason` (`ERR_INVALID_TOKEN`, `Not Found`, …), when it sent one.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Error::Status { reason, .. } => reason.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The node's `details`, or an excerpt of a non-JSON error body.
+    pub fn details(&self) -> Option<&str> {
+        match self {
+            Error::Status { details, .. } => details.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Appends a sentence to the message of a network, timeout or abort error.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub(crate) fn with_note(mut self, note: &str) -> Error {
+        match &mut self {
+            Error::Network { message }
+            | Error::Timeout { message }
+            | Error::Aborted { message } => {
+                message.push(' ');
+                message.push_str(note);
+            }
+            _ => {}
+        }
+        self
+    }
+
+    /// Builds the error for a non-2xx answer from its status and body text.
+    ///
+    /// The body is decoded as the node's envelope (BEHAVIOUR.md "Error bodies"): the current
+    /// `{"error":{"code","reason","details"}}` or the legacy `{"error":"ERR_…","details":"…"}`.
+    /// Anything else (an HTML page from a proxy, an empty 504) gives a short excerpt as details.
+    pub fn from_response(status: u16, envelope: Option<Envelope>, body: &str) -> Error {
+        let (reason, details) = match envelope.and_then(Envelope::into_parts) {
+            Some(parts) => parts,
+            None => (None, excerpt(body)),
+        };
+        Error::Status {
+            status,
+            reason,
+            details,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidInput { message }
+            | Error::Network { message }
+            | Error::Timeout { message }
+            | Error::Aborted { message } => f.write_str(message),
+            Error::Status {
+                status,
+                reason,
+                details,
+            } => {
+                write!(f, "Estuary node answered {status}")?;
+                if let Some(reason) = reason {
+                    write!(f, " {reason}")?;
+                }
+                if let Some(details) = details {
+                    write!(f, ": {details}")?;
+                }
+                Ok(())
+            }
+            Error::Decode { status, message } => {
+                write!(f, "unexpected body in a {status} answer: {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A node's JSON error body, current or legacy shape.
+#[derive(Debug, Deserialize, Default)]
+pub struct Envelope {
+    error: Option<EnvelopeError>,
+    details: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum EnvelopeError {
+    /// Nodes older than mid-2022: `{"error": "ERR_…", "details": "…"}`.
+    Legacy(String),
+    /// `{"error": {"code": 401, "reason": "…", "details": "…"}}`.
+    Wrapped {
+        reason: Option<String>,
+        details: Option<String>,
+    },
+}
+
+impl Envelope {
+    /// `(reason, details)`, or `None` when the JSON is not an error envelope at all.
+    fn into_parts(self) -> Option<(Option<String>, Option<String>)> {
+        match self.error? {
+            EnvelopeError::Legacy(reason) => Some((Some(reason), self.details)),
+            EnvelopeError::Wrapped { reason, details } => Some((reason, details)),
+        }
+    }
+}
+
+/// The first characters of a non-JSON body, tags stripped and whitespace collapsed, so an
+/// HTML error page from a proxy still says something readable ("502 Bad Gateway nginx").
+pub(crate) fn excerpt(body: &str) -> Option<String> {
+    const MAX_CHARS: usize = 200;
+    let mut out = String::new();
+    let mut in_tag = false;
+    let mut pending_space = false;
+    let mut count = 0;
+    for c in body.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                pending_space = true;
+            }
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            c if c.is_whitespace() || c.is_control() => pending_space = true,
+            c => {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                    count += 1;
+                }
+                pending_space = false;
+                if count >= MAX_CHARS {
+                    out.push('…');
+                    break;
+                }
+                out.push(c);
+                count += 1;
+            }
+        }
+    }
+    if out.is_empty() {
+        None
+    } else {
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_body(status: u16, body: &str) -> Error {
+        let envelope = serde_json::from_str::<Envelope>(body).ok();
+        Error::from_response(status, envelope, body)
+    }
+
+    #[test]
+    fn current_envelope_gives_reason_and_details() {
+        let e = from_body(
+            401,
+            r#"{"error":{"code":401,"reason":"ERR_INVALID_TOKEN","details":"api key does not exist"}}"#,
+        );
+        assert_eq!(e.kind(), ErrorKind::Unauthorized);
+        assert_eq!(e.status(), Some(401));
+        assert_eq!(e.reason(), Some("ERR_INVALID_TOKEN"));
+        assert_eq!(e.details(), Some("api key does not exist"));
+        assert_eq!(
+            e.to_string(),
+            "Estuary node answered 401 ERR_INVALID_TOKEN: api key does not exist"
+        );
+    }
+
+    #[test]
+    fn legacy_envelope_gives_reason_and_details() {
+        let e = from_body(
+            401,
+            r#"{"error":"ERR_TOKEN_EXPIRED","details":"token expired"}"#,
+        );
+        assert_eq!(e.reason(), Some("ERR_TOKEN_EXPIRED"));
+        assert_eq!(e.details(), Some("token expired"));
+    }
+
+    #[test]
+    fn html_body_gives_a_short_readable_excerpt() {
+        let e = from_body(
+            502,
+            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+        );
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert_eq!(e.reason(), None);
+        assert_eq!(e.details(), Some("502 Bad Gateway 502 Bad Gateway nginx"));
+    }
+
+    #[test]
+    fn empty_body_has_no_details() {
+        let e = from_body(504, "");
+        assert_eq!(e.status(), Some(504));
+        assert_eq!(e.details(), None);
+        assert_eq!(e.to_string(), "Estuary node answered 504");
+    }
+
+    #[test]
+    fn json_that_is_not_an_envelope_is_excerpted() {
+        let e = from_body(418, r#"{"message":"teapot"}"#);
+        assert_eq!(e.kind(), ErrorKind::Http);
+        assert_eq!(e.reason(), None);
+        assert_eq!(e.details(), Some(r#"{"message":"teapot"}"#));
+    }
+
+    #[test]
+    fn long_bodies_are_cut() {
+        let body = "x".repeat(10_000);
+        let details = excerpt(&body).unwrap();
+        assert_eq!(details.chars().count(), 201);
+        assert!(details.ends_with('…'));
+    }
+
+    #[test]
+    fn kinds_follow_the_status() {
+        let kinds: Vec<&str> = [401, 403, 404, 429, 500, 502, 503, 504, 400, 405, 409, 302]
+            .iter()
+            .map(|s| ErrorKind::from_status(*s).as_str())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "unauthorized",
+                "forbidden",
+                "not_found",
+                "rate_limited",
+                "server",
+                "server",
+                "server",
+                "server",
+                "http",
+                "http",
+                "http",
+                "http"
+            ]
+        );
+    }
+}

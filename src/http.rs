@@ -1,0 +1,213 @@
+//! The one place that talks HTTP: URL joining, the `Authorization` header, cancellation,
+//! and turning every outcome (answers, rejections, bodies) into `Result<_, Error>`.
+
+use gloo_net::http::{Method, RequestBuilder};
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, RequestCredentials};
+
+use crate::cancel::CallSignal;
+use crate::error::{Envelope, Error};
+use crate::token::Token;
+
+#[wasm_bindgen]
+extern "C" {
+    // The global `fetch` (windows, workers, Node 18+). Called directly rather than through
+    // gloo-net's `send()`, which panics when a fetch rejects with a value that is not an
+    // `Error` (as `controller.abort("some reason")` makes it do); a panic would poison the
+    // whole module.
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_request(request: &web_sys::Request) -> Promise;
+}
+
+/// Per-call options.
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    /// Cancels the call when it fires (error kind `aborted`).
+    pub signal: Option<AbortSignal>,
+    /// Overrides the client's timeout for this call; `Some(0)` means none.
+    pub timeout_ms: Option<u32>,
+}
+
+/// What every request needs from the client.
+pub(crate) struct Connection {
+    pub(crate) token: Token,
+    pub(crate) base_url: String,
+    pub(crate) timeout_ms: u32,
+}
+
+/// A 2xx answer, with the cancellation still armed while its body is read.
+pub(crate) struct Answer {
+    response: web_sys::Response,
+    cancel: CallSignal,
+    connection_base: String,
+}
+
+impl Connection {
+    /// Sends `method` to `path_and_query` (already encoded, starting with `/`) and returns
+    /// the answer if it is a 2xx; any other status becomes an [`Error::Status`].
+    pub(crate) async fn send(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        options: &CallOptions,
+    ) -> Result<Answer, Error> {
+        let timeout = options.timeout_ms.unwrap_or(self.timeout_ms);
+        let cancel = CallSignal::new(options.signal.as_ref(), timeout)?;
+        let url = format!("{}{}", self.base_url, path_and_query);
+        let signal = cancel.signal();
+        let request = RequestBuilder::new(&url)
+            .method(method.clone())
+            .header("Authorization", &format!("Bearer {}", self.token.expose()))
+            // BEHAVIOUR.md "CORS": the node allows any origin but no credentials.
+            .credentials(RequestCredentials::Omit)
+            .abort_signal(Some(&signal))
+            .build()
+            .map_err(|_| Error::invalid(format!("cannot build a request for {url}")))?;
+        let request: web_sys::Request = request.into();
+        let response = match JsFuture::from(fetch_request(&request)).await {
+            Ok(response) => response,
+            Err(rejection) => {
+                return Err(self.failure(&cancel, &rejection, method, path_and_query))
+            }
+        };
+        let response: web_sys::Response = response.dyn_into().map_err(|_| Error::Network {
+            message: "fetch resolved with something that is not a Response".into(),
+        })?;
+        let answer = Answer {
+            response,
+            cancel,
+            connection_base: self.base_url.clone(),
+        };
+        if answer.response.ok() {
+            Ok(answer)
+        } else {
+            Err(answer.into_error(self).await)
+        }
+    }
+
+    /// The error for a rejected `fetch` or body read.
+    fn failure(
+        &self,
+        cancel: &CallSignal,
+        rejection: &JsValue,
+        method: Method,
+        path: &str,
+    ) -> Error {
+        if let Some(cause) = cancel.cause() {
+            return cancel.error(cause);
+        }
+        network_error(
+            &self.base_url,
+            rejection,
+            &format!("{method} {}", path_only(path)),
+        )
+    }
+}
+
+impl Answer {
+    /// The body parsed as JSON by the platform (`Response.json()`).
+    pub(crate) async fn json(self) -> Result<JsValue, Error> {
+        let status = self.response.status();
+        let promise = self.response.json().map_err(|_| body_used(status))?;
+        match JsFuture::from(promise).await {
+            Ok(value) => Ok(value),
+            Err(rejection) => Err(self.body_failure(status, &rejection)),
+        }
+    }
+
+    /// Reads and discards the body (DELETE answers 200 with an empty body, BEHAVIOUR.md).
+    pub(crate) async fn empty(self) -> Result<(), Error> {
+        let status = self.response.status();
+        let promise = self.response.text().map_err(|_| body_used(status))?;
+        match JsFuture::from(promise).await {
+            Ok(_) => Ok(()),
+            Err(rejection) => Err(self.body_failure(status, &rejection)),
+        }
+    }
+
+    fn body_failure(&self, status: u16, rejection: &JsValue) -> Error {
+        if let Some(cause) = self.cancel.cause() {
+            return self.cancel.error(cause);
+        }
+        if error_name(rejection).as_deref() == Some("SyntaxError") {
+            return Error::Decode {
+                status,
+                message: "the body is not valid JSON".into(),
+            };
+        }
+        network_error(&self.connection_base, rejection, "reading the answer")
+    }
+
+    /// Reads a non-2xx body once and decodes the node's error envelope from it.
+    async fn into_error(self, connection: &Connection) -> Error {
+        let status = self.response.status();
+        let text = match self.response.text() {
+            Ok(promise) => match JsFuture::from(promise).await {
+                Ok(text) => text.as_string().unwrap_or_default(),
+                Err(rejection) => {
+                    if let Some(cause) = self.cancel.cause() {
+                        return self.cancel.error(cause);
+                    }
+                    let _ = rejection;
+                    String::new()
+                }
+            },
+            Err(_) => String::new(),
+        };
+        // A proxy or a buggy node could echo the request; the token never leaves this crate.
+        let text = text.replace(connection.token.expose(), "<redacted>");
+        let envelope = js_sys::JSON::parse(&text)
+            .ok()
+            .and_then(|json| serde_wasm_bindgen::from_value::<Envelope>(json).ok());
+        Error::from_response(status, envelope, &text)
+    }
+}
+
+fn body_used(status: u16) -> Error {
+    Error::Decode {
+        status,
+        message: "the body was already read".into(),
+    }
+}
+
+fn path_only(path_and_query: &str) -> &str {
+    path_and_query
+        .split_once('?')
+        .map_or(path_and_query, |(path, _)| path)
+}
+
+fn error_name(value: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(value, &JsValue::from_str("name"))
+        .ok()?
+        .as_string()
+}
+
+fn error_message(value: &JsValue) -> Option<String> {
+    let message = js_sys::Reflect::get(value, &JsValue::from_str("message"))
+        .ok()?
+        .as_string()?;
+    // Node's undici puts the useful part ("connect ECONNREFUSED …") in `cause`.
+    let cause = js_sys::Reflect::get(value, &JsValue::from_str("cause"))
+        .ok()
+        .filter(|c| c.is_object())
+        .and_then(|c| js_sys::Reflect::get(&c, &JsValue::from_str("message")).ok())
+        .and_then(|m| m.as_string());
+    Some(match cause {
+        Some(cause) if !cause.is_empty() => format!("{message}: {cause}"),
+        _ => message,
+    })
+}
+
+fn network_error(base_url: &str, rejection: &JsValue, what: &str) -> Error {
+    let detail = error_message(rejection).unwrap_or_else(|| "fetch failed".into());
+    Error::Network {
+        message: format!(
+            "network error during {what} at {base_url} ({detail}). Likely causes: the node is \
+             offline or unreachable, the baseUrl is wrong, or the browser blocked the request \
+             (CORS: the node must allow this page's origin)"
+        ),
+    }
+}

@@ -1,0 +1,90 @@
+//! Rust `Error` → a real JS `Error` whose prototype chain is `EstuaryError → Error`.
+//!
+//! wasm-bindgen cannot export a class that extends `Error`, so `EstuaryError` is exported as
+//! an empty Rust-backed class (so `import { EstuaryError }` and `instanceof` work) whose
+//! prototype is re-parented onto `Error.prototype` once. Each error is made with
+//! `new Error(message)` (so it has a stack and is a genuine Error) and then given that
+//! prototype and its fields. `isEstuaryError` checks `name`, which also works across realms
+//! and duplicate copies of the package.
+
+use std::cell::OnceCell;
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::error::Error;
+
+/// The class of every error this package throws or rejects with (see the README).
+#[wasm_bindgen(skip_typescript)]
+pub struct EstuaryError {
+    _private: u8,
+}
+
+thread_local! {
+    static PROTOTYPE: OnceCell<Object> = const { OnceCell::new() };
+}
+
+fn prototype() -> Object {
+    PROTOTYPE.with(|cell| {
+        cell.get_or_init(|| {
+            let marker = JsValue::from(EstuaryError { _private: 0 });
+            let proto = Object::get_prototype_of(&marker);
+            // Release the marker's Rust half, then remove `free`/`Symbol.dispose` so no
+            // error object can ever pass a missing pointer back to Rust.
+            if let Ok(free) = Reflect::get(&proto, &"free".into()) {
+                if let Some(free) = free.dyn_ref::<js_sys::Function>() {
+                    let _ = free.call0(&marker);
+                }
+            }
+            let _ = Reflect::delete_property(&proto, &"free".into());
+            let dispose = Reflect::get(&js_sys::global(), &"Symbol".into())
+                .and_then(|symbol| Reflect::get(&symbol, &"dispose".into()));
+            if let Ok(dispose) = dispose {
+                if !dispose.is_undefined() {
+                    let _ = Reflect::delete_property(&proto, &dispose);
+                }
+            }
+            let error_proto = Object::get_prototype_of(&js_sys::Error::new(""));
+            Object::set_prototype_of(&proto, &error_proto);
+            let _ = Reflect::set(&proto, &"name".into(), &"EstuaryError".into());
+            proto
+        })
+        .clone()
+    })
+}
+
+/// The JS value of a Rust error.
+pub(crate) fn to_js(error: &Error) -> JsValue {
+    let js = js_sys::Error::new(&error.to_string());
+    Object::set_prototype_of(&js, &prototype());
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&js, &key.into(), &value);
+    };
+    set("kind", error.kind().as_str().into());
+    set(
+        "status",
+        error
+            .status()
+            .map_or(JsValue::UNDEFINED, |s| f64::from(s).into()),
+    );
+    set(
+        "reason",
+        error.reason().map_or(JsValue::UNDEFINED, JsValue::from),
+    );
+    set(
+        "details",
+        error.details().map_or(JsValue::UNDEFINED, JsValue::from),
+    );
+    js.into()
+}
+
+/// Whether `value` is an error from this package (checks `name === "EstuaryError"`).
+#[wasm_bindgen(js_name = isEstuaryError, unchecked_return_type = "value is EstuaryError")]
+pub fn is_estuary_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: &JsValue) -> bool {
+    value.is_instance_of::<js_sys::Error>()
+        && Reflect::get(value, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .is_some_and(|n| n == "EstuaryError")
+}
