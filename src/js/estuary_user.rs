@@ -46,7 +46,7 @@ impl EstuaryUser {
     #[wasm_bindgen(js_name = listApiKeys, unchecked_return_type = "Promise<ApiKey[]>")]
     pub fn list_api_keys(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
         run(options, |opts| async move {
@@ -61,10 +61,10 @@ impl EstuaryUser {
     #[wasm_bindgen(js_name = createApiKey, unchecked_return_type = "Promise<ApiKey>")]
     pub fn create_api_key(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CreateApiKeyParams")] params: Option<Object>,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CreateApiKeyParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        let params = match create_params(params.as_ref().map_or(&JsValue::UNDEFINED, |p| p)) {
+        let params = match create_params(&params) {
             Ok(params) => params,
             Err(e) => return Promise::reject(&to_js(&e)),
         };
@@ -81,8 +81,9 @@ impl EstuaryUser {
     #[wasm_bindgen(js_name = revokeApiKey, unchecked_return_type = "Promise<void>")]
     pub fn revoke_api_key(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "string | ApiKey")] key_or_hash: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<Object>,
+        #[wasm_bindgen(js_name = keyOrHash, unchecked_param_type = "string | ApiKey")]
+        key_or_hash: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         let segment = match revoke_target(&key_or_hash) {
             Ok(segment) => segment,
@@ -100,7 +101,7 @@ impl EstuaryUser {
     #[wasm_bindgen(js_name = exportData, unchecked_return_type = "Promise<UserExport>")]
     pub fn export_data(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
         run(options, |opts| async move {
@@ -113,7 +114,7 @@ impl EstuaryUser {
     #[wasm_bindgen(js_name = getStats, unchecked_return_type = "Promise<UserStats>")]
     pub fn get_stats(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
         run(options, |opts| async move {
@@ -139,12 +140,12 @@ pub fn token_hash(
 }
 
 /// Reads the call options, then runs the call; every failure rejects with an EstuaryError.
-fn run<F, Fut>(options: Option<Object>, call: F) -> Promise
+fn run<F, Fut>(options: JsValue, call: F) -> Promise
 where
     F: FnOnce(crate::http::CallOptions) -> Fut,
     Fut: Future<Output = Result<JsValue, Error>> + 'static,
 {
-    let options = match call_options(options.as_ref().map_or(&JsValue::UNDEFINED, |o| o)) {
+    let options = match call_options(&options) {
         Ok(options) => options,
         Err(e) => return Promise::reject(&to_js(&e)),
     };
