@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, idempotently, on a fresh Debian machine
+# (see ../shared/TOOLCHAIN.md for why each pin). Source it to get PATH set:
+#   source scripts/setup.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export PATH="$HOME/.cargo/bin:$PATH"
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy rustfmt
+
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver
+fi
+# The wasm-bindgen CLI must equal the crate version in Cargo.lock exactly.
+wasm-bindgen --version 2>/dev/null | grep -qF 0.2.130 || cargo install wasm-bindgen-cli --version 0.2.130
+wasm-pack --version 2>/dev/null | grep -qF 0.15.1 || cargo install wasm-pack --version 0.15.1 --locked
+
+npm ci --no-audit --no-fund --loglevel=error
+# npm's binaryen must come before any Debian wasm-opt (which corrupts wasm-bindgen output).
+export PATH="$PWD/node_modules/.bin:$PATH"

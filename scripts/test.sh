@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine and runs every test: lint, native unit tests, the local server's
+# own tests, and the wasm suite in headless Chromium and in Node against that server.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+
+PORT="${ESTUARY_TEST_PORT:-3999}"
+export ESTUARY_TEST_URL="http://127.0.0.1:$PORT"
+
+echo "== format and lints"
+cargo fmt --all -- --check
+cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy --all-targets -- -D warnings
+
+echo "== native unit and property tests"
+cargo test
+
+echo "== local Estuary-compatible server"
+node --test tests/server/
+
+echo "== wasm suite (server on $ESTUARY_TEST_URL)"
+node tests/server/estuary-server.mjs --test --quiet --port "$PORT" > target/test-server.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  grep -q "listening on" target/test-server.log 2>/dev/null && break
+  sleep 0.1
+done
+grep -q "listening on" target/test-server.log || { cat target/test-server.log; exit 1; }
+
+wasm-pack --log-level warn test --headless --chrome --mode no-install --test browser
+wasm-pack --log-level warn test --node --mode no-install --test node
+
+echo "== all tests passed"
