@@ -100,6 +100,26 @@ impl CallSignal {
         self.cause.get()
     }
 
+    /// Waits `ms` milliseconds, or less if the call is cancelled meanwhile (then fails with
+    /// the cancellation's error). Uses the promise's own `resolve` as both the timer and the
+    /// abort listener, and removes both, so nothing is left behind.
+    pub(crate) async fn sleep(&self, ms: f64) -> Result<(), Error> {
+        let mut resolve = None;
+        let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
+        if let Some(resolve) = resolve {
+            let signal = self.signal();
+            let handle = set_timeout(&resolve, ms);
+            let _ = signal.add_event_listener_with_callback("abort", &resolve);
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            clear_timeout(&handle);
+            let _ = signal.remove_event_listener_with_callback("abort", &resolve);
+        }
+        match self.cause() {
+            Some(cause) => Err(self.error(cause)),
+            None => Ok(()),
+        }
+    }
+
     /// The error for a call cancelled by `cause`.
     pub(crate) fn error(&self, cause: Cause) -> Error {
         match cause {

@@ -9,6 +9,10 @@ use crate::url::{normalize_base_url, DEFAULT_BASE_URL};
 
 /// The default per-call timeout: 30 s.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+/// The default number of retries of GET and DELETE calls.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The most retries a call may ask for.
+pub const MAX_RETRIES_LIMIT: u32 = 10;
 
 /// Settings for [`Client::new`].
 #[derive(Clone, Debug, Default)]
@@ -19,6 +23,9 @@ pub struct ClientOptions {
     pub base_url: Option<String>,
     /// Per-call timeout in milliseconds (default 30 000; `Some(0)` means none).
     pub timeout_ms: Option<u32>,
+    /// Retries of GET and DELETE on network errors, 429, 502, 503, 504 (default 2, at most
+    /// 10). POST is never retried.
+    pub max_retries: Option<u32>,
 }
 
 /// A client for the `/user/*` endpoints of one Estuary node, as one user.
@@ -43,12 +50,19 @@ impl Client {
     /// Checks the options (nothing is sent) and makes a client.
     pub fn new(options: ClientOptions) -> Result<Client, Error> {
         let token = Token::new(&options.token)?;
+        let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
+        if max_retries > MAX_RETRIES_LIMIT {
+            return Err(Error::invalid(format!(
+                "maxRetries must be at most {MAX_RETRIES_LIMIT}"
+            )));
+        }
         let base_url = normalize_base_url(options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         Ok(Client {
             connection: Rc::new(Connection {
                 token,
                 base_url,
                 timeout_ms: options.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+                max_retries,
             }),
         })
     }

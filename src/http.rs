@@ -27,15 +27,70 @@ extern "C" {
 pub struct CallOptions {
     /// Cancels the call when it fires (error kind `aborted`).
     pub signal: Option<AbortSignal>,
-    /// Overrides the client's timeout for this call; `Some(0)` means none.
+    /// Overrides the client's timeout for this call; `Some(0)` means none. The timeout
+    /// covers the whole call, retries and their waits included.
     pub timeout_ms: Option<u32>,
+    /// Overrides the client's retry count for this call (GET and DELETE only).
+    pub max_retries: Option<u32>,
 }
+
+/// Backoff: full jitter over an exponential window (300 ms, 600 ms, … capped at 8 s).
+const BACKOFF_BASE_MS: f64 = 300.0;
+const BACKOFF_CAP_MS: f64 = 8_000.0;
+/// A `Retry-After` beyond this is not waited for in full.
+const RETRY_AFTER_CAP_MS: f64 = 60_000.0;
 
 /// What every request needs from the client.
 pub(crate) struct Connection {
     pub(crate) token: Token,
     pub(crate) base_url: String,
     pub(crate) timeout_ms: u32,
+    pub(crate) max_retries: u32,
+}
+
+/// A failed try, with what a retry needs.
+struct Failure {
+    error: Error,
+    retry_after: Option<f64>,
+    cancel: CallSignal,
+}
+
+impl Failure {
+    fn new(error: Error, cancel: CallSignal) -> Failure {
+        Failure {
+            error,
+            retry_after: None,
+            cancel,
+        }
+    }
+}
+
+/// Network errors and the statuses that mean "try again later" (BEHAVIOUR.md: 429 above
+/// 200 requests/s; proxies in front of nodes answer 502/503/504).
+fn retryable(error: &Error) -> bool {
+    match error {
+        Error::Network { .. } => true,
+        Error::Status { status, .. } => matches!(status, 429 | 502 | 503 | 504),
+        _ => false,
+    }
+}
+
+/// `Retry-After` in ms, as seconds or an HTTP date, when the response exposes it (the node
+/// sends none, and a cross-origin page cannot read it unless the server exposes it).
+fn retry_after_ms(response: &web_sys::Response) -> Option<f64> {
+    let value = response.headers().get("Retry-After").ok()??;
+    let value = value.trim();
+    let ms = match value.parse::<u32>() {
+        Ok(seconds) => f64::from(seconds) * 1000.0,
+        Err(_) => {
+            let at = js_sys::Date::parse(value);
+            if at.is_nan() {
+                return None;
+            }
+            (at - js_sys::Date::now()).max(0.0)
+        }
+    };
+    Some(ms.min(RETRY_AFTER_CAP_MS))
 }
 
 /// A 2xx answer, with the cancellation still armed while its body is read.
@@ -48,6 +103,9 @@ pub(crate) struct Answer {
 impl Connection {
     /// Sends `method` to `path_and_query` (already encoded, starting with `/`) and returns
     /// the answer if it is a 2xx; any other status becomes an [`Error::Status`].
+    ///
+    /// GET and DELETE are idempotent and are retried on network errors, 429, 502, 503 and
+    /// 504; POST never is (a create sent twice makes two keys, BEHAVIOUR.md).
     pub(crate) async fn send(
         &self,
         method: Method,
@@ -55,7 +113,37 @@ impl Connection {
         options: &CallOptions,
     ) -> Result<Answer, Error> {
         let timeout = options.timeout_ms.unwrap_or(self.timeout_ms);
-        let cancel = CallSignal::new(options.signal.as_ref(), timeout)?;
+        let mut cancel = CallSignal::new(options.signal.as_ref(), timeout)?;
+        let retries = match method {
+            Method::GET | Method::DELETE => options.max_retries.unwrap_or(self.max_retries),
+            _ => 0,
+        };
+        let mut attempt = 0;
+        loop {
+            let failure = match self.attempt(method.clone(), path_and_query, cancel).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            if attempt >= retries || !retryable(&failure.error) {
+                return Err(failure.error);
+            }
+            let window = (BACKOFF_BASE_MS * 2f64.powi(attempt as i32)).min(BACKOFF_CAP_MS);
+            let wait = failure
+                .retry_after
+                .unwrap_or_else(|| js_sys::Math::random() * window);
+            failure.cancel.sleep(wait).await?;
+            cancel = failure.cancel;
+            attempt += 1;
+        }
+    }
+
+    /// One try; on failure the cancellation comes back for the next try.
+    async fn attempt(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        cancel: CallSignal,
+    ) -> Result<Answer, Failure> {
         let url = format!("{}{}", self.base_url, path_and_query);
         let signal = cancel.signal();
         let request = RequestBuilder::new(&url)
@@ -64,28 +152,42 @@ impl Connection {
             // BEHAVIOUR.md "CORS": the node allows any origin but no credentials.
             .credentials(RequestCredentials::Omit)
             .abort_signal(Some(&signal))
-            .build()
-            .map_err(|_| Error::invalid(format!("cannot build a request for {url}")))?;
-        let request: web_sys::Request = request.into();
+            .build();
+        let request: web_sys::Request = match request {
+            Ok(request) => request.into(),
+            Err(_) => {
+                let error = Error::invalid(format!("cannot build a request for {url}"));
+                return Err(Failure::new(error, cancel));
+            }
+        };
         let response = match JsFuture::from(fetch_request(&request)).await {
             Ok(response) => response,
             Err(rejection) => {
-                return Err(self.failure(&cancel, &rejection, method, path_and_query))
+                let error = self.failure(&cancel, &rejection, method, path_and_query);
+                return Err(Failure::new(error, cancel));
             }
         };
-        let response: web_sys::Response = response.dyn_into().map_err(|_| Error::Network {
-            message: "fetch resolved with something that is not a Response".into(),
-        })?;
+        let Ok(response) = response.dyn_into::<web_sys::Response>() else {
+            let error = Error::Network {
+                message: "fetch resolved with something that is not a Response".into(),
+            };
+            return Err(Failure::new(error, cancel));
+        };
+        let retry_after = retry_after_ms(&response);
         let answer = Answer {
             response,
             cancel,
             connection_base: self.base_url.clone(),
         };
         if answer.response.ok() {
-            Ok(answer)
-        } else {
-            Err(answer.into_error(self).await)
+            return Ok(answer);
         }
+        let error = answer.read_error(self).await;
+        Err(Failure {
+            error,
+            retry_after,
+            cancel: answer.cancel,
+        })
     }
 
     /// The error for a rejected `fetch` or body read.
@@ -142,7 +244,7 @@ impl Answer {
     }
 
     /// Reads a non-2xx body once and decodes the node's error envelope from it.
-    async fn into_error(self, connection: &Connection) -> Error {
+    async fn read_error(&self, connection: &Connection) -> Error {
         let status = self.response.status();
         let text = match self.response.text() {
             Ok(promise) => match JsFuture::from(promise).await {

@@ -55,7 +55,20 @@ pub(crate) fn timeout_field(object: &Object, key: &str) -> Result<Option<u32>, E
     }
 }
 
-/// `{ signal?, timeoutMs? }`.
+/// An optional retry count: a whole number from 0 to 10.
+pub(crate) fn retries_field(object: &Object, key: &str) -> Result<Option<u32>, Error> {
+    match field(object, key)? {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (0.0..=10.0).contains(&n) => Ok(Some(n as u32)),
+            _ => Err(Error::invalid(format!(
+                "{key} must be a whole number from 0 to 10"
+            ))),
+        },
+    }
+}
+
+/// `{ signal?, timeoutMs?, maxRetries? }`.
 pub(crate) fn call_options(value: &JsValue) -> Result<CallOptions, Error> {
     let Some(object) = optional_object(value, "options")? else {
         return Ok(CallOptions::default());
@@ -71,5 +84,6 @@ pub(crate) fn call_options(value: &JsValue) -> Result<CallOptions, Error> {
     Ok(CallOptions {
         signal,
         timeout_ms: timeout_field(&object, "timeoutMs")?,
+        max_retries: retries_field(&object, "maxRetries")?,
     })
 }

@@ -7,7 +7,7 @@ use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::convert::{call_options, optional_object, string_field, timeout_field};
+use super::convert::{call_options, optional_object, retries_field, string_field, timeout_field};
 use super::error::to_js;
 use crate::client::{Client, ClientOptions};
 use crate::error::Error;
@@ -175,6 +175,7 @@ fn client_options(value: &JsValue) -> Result<ClientOptions, Error> {
             .ok_or_else(|| Error::invalid("token is required"))?,
         base_url: string_field(&object, "baseUrl")?,
         timeout_ms: timeout_field(&object, "timeoutMs")?,
+        max_retries: retries_field(&object, "maxRetries")?,
     })
 }
 

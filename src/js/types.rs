@@ -12,8 +12,12 @@ export interface EstuaryUserOptions {
   /** The node's URL, optionally with a path prefix. Default `https://api.estuary.tech`
    * (discontinued in 2023: use your own node, e.g. `http://localhost:3004`). */
   baseUrl?: string;
-  /** Per-call timeout in milliseconds. Default 30000; 0 means none. */
+  /** Per-call timeout in milliseconds, retries included. Default 30000; 0 means none. */
   timeoutMs?: number;
+  /** Retries of GET and DELETE calls on network errors, 429, 502, 503 and 504, with
+   * exponential backoff and full jitter (300 ms doubling, capped at 8 s). Default 2, at most
+   * 10. `createApiKey` is never retried. */
+  maxRetries?: number;
 }
 
 /** Options of every call. */
@@ -22,6 +26,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's timeout for this call; 0 means none. */
   timeoutMs?: number;
+  /** Overrides the client's `maxRetries` for this call. */
+  maxRetries?: number;
 }
 
 /** Parameters of `createApiKey`. */

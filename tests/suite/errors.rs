@@ -172,7 +172,7 @@ async fn the_callers_signal_aborts_a_call_in_flight() {
     let call = settle(client(TOKEN).get_stats(obj(&[("signal", controller.signal().into())])));
     let later = controller.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        gloo_timers_sleep(50).await;
+        sleep(50).await;
         later.abort();
     });
     let error = call.await.unwrap_err();
@@ -243,7 +243,7 @@ async fn bad_call_options_are_refused_before_sending() {
     assert!(requests().await.is_empty());
 }
 
-async fn gloo_timers_sleep(ms: i32) {
+pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let global = js_sys::global();
         let set_timeout = js_sys::Reflect::get(&global, &"setTimeout".into()).unwrap();

@@ -4,4 +4,5 @@
 mod errors;
 mod helpers;
 mod keys;
+mod retries;
 mod user;
