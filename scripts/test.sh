@@ -16,6 +16,13 @@ cargo clippy --all-targets -- -D warnings
 echo "== native unit and property tests"
 cargo test
 
+echo "== package build (web target) and its TypeScript types (tsc --strict)"
+wasm-pack --log-level warn build --target web --release --mode no-install
+tsc -p tests/types
+printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
+  "$(wc -c < pkg/estuary_user_bg.wasm)" "$(gzip -9c pkg/estuary_user_bg.wasm | wc -c)" \
+  "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)"
+
 echo "== local Estuary-compatible server"
 node --test tests/server/
 
