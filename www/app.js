@@ -154,7 +154,8 @@ async function busy(container, button, busyLabel, fn) {
   try {
     return await fn();
   } finally {
-    if (button && busyLabel) button.textContent = label;
+    // Only undo our own label: the work may have set a new one (e.g. a recount).
+    if (button && busyLabel && button.textContent === busyLabel) button.textContent = label;
     buttons.forEach((b) => { if (b.isConnected) b.disabled = false; });
     container.removeAttribute('aria-busy');
   }
@@ -349,6 +350,8 @@ function renderKeys() {
       const rel = document.createElement('span');
       rel.className = 'relative';
       rel.textContent = expired ? `expired ${relative(t - now)}` : relative(t - now);
+      // "never" keys get a 100-year expiry on the node.
+      if (!expired && t - now > 50 * 365 * 864e5) rel.textContent += ' · effectively never';
       exp.append(time, rel);
     }
 
@@ -418,12 +421,12 @@ async function revokeOne(key, button) {
       $('token').focus();
       return;
     }
-    setStatus($('keys-status'), `Revoked ${name}.`);
     try {
       await refreshKeys();
     } catch (err) {
       renderError($('keys-error'), err, 'Revoked, but could not refresh the list');
     }
+    setStatus($('keys-status'), `Revoked ${name}.`);
   });
 }
 
@@ -455,15 +458,15 @@ async function revokeExpired() {
     let summary = `Revoked ${plural(done, 'expired key')}`;
     if (failures.length) summary += `, ${failures.length} failed`;
     if (skipped) summary += `; skipped the key in use`;
-    setStatus($('keys-status'), `${summary}.`);
-    if (failures.length) {
-      const [key, err] = failures[0];
-      renderError($('keys-error'), err, `Could not revoke ${key.label || 'an unlabelled key'}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}`);
-    }
     try {
       await refreshKeys();
     } catch (err) {
       renderError($('keys-error'), err, 'Could not refresh the list');
+    }
+    setStatus($('keys-status'), `${summary}.`);
+    if (failures.length) {
+      const [key, err] = failures[0];
+      renderError($('keys-error'), err, `Could not revoke ${key.label || 'an unlabelled key'}${failures.length > 1 ? ` (and ${failures.length - 1} more)` : ''}`);
     }
   });
 }

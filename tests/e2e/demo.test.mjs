@@ -85,7 +85,7 @@ async function nodeKeys() {
   return res.json();
 }
 
-test('demo page: connect, list, create, revoke, stats, export, errors', async () => {
+test('demo page: connect, list, create, revoke, stats, export, errors, revoke the key in use', async () => {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site });
   const page = await context.newPage();
@@ -190,7 +190,7 @@ test('demo page: connect, list, create, revoke, stats, export, errors', async ()
   // --- Revoke it ----------------------------------------------------------------------------
   await newRow.getByRole('button', { name: 'Revoke e2e key' }).click();
   await page.getByText('Revoked “e2e key”.').waitFor();
-  assert.equal(await rowByLabel('e2e key').count(), 0);
+  await rowByLabel('e2e key').waitFor({ state: 'detached' });
   assert.match(dialogs.at(-1), /Revoke “e2e key”\?/);
   assert.ok(!(await nodeKeys()).some((k) => k.tokenHash === tokenHash(newToken)), 'revoked on the node');
 
@@ -198,6 +198,7 @@ test('demo page: connect, list, create, revoke, stats, export, errors', async ()
   await page.getByRole('button', { name: /Revoke all expired keys \(1\)/ }).click();
   await page.getByText('Revoked 1 expired key.').waitFor();
   assert.match(dialogs.at(-1), /Revoke 1 expired key\?/);
+  await page.getByRole('button', { name: 'Revoke all expired keys (0)' }).waitFor();
   assert.equal(await rowByLabel('old-ci-key').count(), 0);
   assert.equal(await rowByLabel('demo').count(), 1, 'the key in use is still there');
   const now = Date.now();
@@ -253,6 +254,27 @@ test('demo page: connect, list, create, revoke, stats, export, errors', async ()
   assert.ok(!text.includes('[object Object]'));
   assert.ok(!(await page.locator('#connected').isVisible()), 'stays disconnected');
   await page.screenshot({ path: join(ARTIFACTS, 'demo-error.png') });
+
+  // --- Revoking the key in use: warned first, then the page lets go of it ---------------------
+  await tokenInput.fill(node.token);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connected').waitFor({ state: 'visible' });
+  await page.getByLabel('Label', { exact: true }).fill('short-lived');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await page.locator('#new-key').waitFor({ state: 'visible' });
+  const tempToken = await page.locator('#new-key-token').innerText();
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  await tokenInput.fill(tempToken);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connected').waitFor({ state: 'visible' });
+  const tempRow = rowByLabel('short-lived');
+  assert.match(await tempRow.innerText(), /in use/);
+  await tempRow.getByRole('button', { name: 'Revoke short-lived (in use)' }).click();
+  await page.getByText('Revoked “short-lived”, the key this page was using.', { exact: false }).waitFor();
+  assert.match(dialogs.at(-1), /this page will lose access/);
+  assert.ok(!(await page.locator('#connected').isVisible()), 'disconnected after revoking the key in use');
+  assert.equal(await tokenInput.inputValue(), '');
+  assert.ok(!(await nodeKeys()).some((k) => k.tokenHash === tokenHash(tempToken)), 'revoked on the node');
 
   await context.close();
   assert.deepEqual(problems, [], 'no console errors or page errors');
