@@ -23,6 +23,9 @@ printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
   "$(wc -c < pkg/estuary_user_bg.wasm)" "$(gzip -9c pkg/estuary_user_bg.wasm | wc -c)" \
   "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)"
 
+echo "== the JS error contract on the built package"
+node --test tests/js/
+
 echo "== local Estuary-compatible server"
 node --test tests/server/
 
@@ -38,5 +41,8 @@ grep -q "listening on" target/test-server.log || { cat target/test-server.log; e
 
 wasm-pack --log-level warn test --headless --chrome --mode no-install --test browser
 wasm-pack --log-level warn test --node --mode no-install --test node
+
+echo "== demo page end to end in headless Chromium (screenshot: tests/artifacts/demo.png)"
+node --test tests/e2e/
 
 echo "== all tests passed"
