@@ -21,6 +21,17 @@ pub struct EstuaryError {
     _private: u8,
 }
 
+#[wasm_bindgen]
+impl EstuaryError {
+    /// Not for callers: every `EstuaryError` comes from the library (this always throws).
+    #[wasm_bindgen(constructor, skip_typescript)]
+    pub fn new() -> Result<EstuaryError, JsValue> {
+        Err(to_js(&Error::invalid(
+            "EstuaryError is thrown by estuary-user; it cannot be constructed",
+        )))
+    }
+}
+
 thread_local! {
     static PROTOTYPE: OnceCell<Object> = const { OnceCell::new() };
 }
