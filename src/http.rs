@@ -10,6 +10,7 @@ use web_sys::{AbortSignal, RequestCredentials};
 
 use crate::cancel::CallSignal;
 use crate::error::{Envelope, Error};
+use crate::retry::{backoff_ms, retry_after_seconds_ms};
 use crate::token::Token;
 
 #[wasm_bindgen]
@@ -33,12 +34,6 @@ pub struct CallOptions {
     /// Overrides the client's retry count for this call (GET and DELETE only).
     pub max_retries: Option<u32>,
 }
-
-/// Backoff: full jitter over an exponential window (300 ms, 600 ms, … capped at 8 s).
-const BACKOFF_BASE_MS: f64 = 300.0;
-const BACKOFF_CAP_MS: f64 = 8_000.0;
-/// A `Retry-After` beyond this is not waited for in full.
-const RETRY_AFTER_CAP_MS: f64 = 60_000.0;
 
 /// What every request needs from the client.
 pub(crate) struct Connection {
@@ -79,18 +74,10 @@ fn retryable(error: &Error) -> bool {
 /// sends none, and a cross-origin page cannot read it unless the server exposes it).
 fn retry_after_ms(response: &web_sys::Response) -> Option<f64> {
     let value = response.headers().get("Retry-After").ok()??;
-    let value = value.trim();
-    let ms = match value.parse::<u32>() {
-        Ok(seconds) => f64::from(seconds) * 1000.0,
-        Err(_) => {
-            let at = js_sys::Date::parse(value);
-            if at.is_nan() {
-                return None;
-            }
-            (at - js_sys::Date::now()).max(0.0)
-        }
-    };
-    Some(ms.min(RETRY_AFTER_CAP_MS))
+    retry_after_seconds_ms(&value).or_else(|| {
+        let at = js_sys::Date::parse(value.trim());
+        (!at.is_nan()).then(|| at - js_sys::Date::now())
+    })
 }
 
 /// A 2xx answer, with the cancellation still armed while its body is read.
@@ -127,10 +114,7 @@ impl Connection {
             if attempt >= retries || !retryable(&failure.error) {
                 return Err(failure.error);
             }
-            let window = (BACKOFF_BASE_MS * 2f64.powi(attempt as i32)).min(BACKOFF_CAP_MS);
-            let wait = failure
-                .retry_after
-                .unwrap_or_else(|| js_sys::Math::random() * window);
+            let wait = backoff_ms(attempt, js_sys::Math::random(), failure.retry_after);
             failure.cancel.sleep(wait).await?;
             cancel = failure.cancel;
             attempt += 1;

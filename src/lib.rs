@@ -8,6 +8,7 @@
 pub mod error;
 pub mod expiry;
 pub mod models;
+pub mod retry;
 pub mod token;
 pub mod url;
 

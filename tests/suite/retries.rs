@@ -115,3 +115,22 @@ async fn freeing_the_instance_during_a_call_does_not_break_it() {
     drop(user); // what `free()` does from JS
     assert!(call.await.is_ok());
 }
+
+#[wasm_bindgen_test]
+async fn a_readable_retry_after_is_waited_for() {
+    reset().await;
+    // The node sends no Retry-After; a proxy may, and a page can read it only when the
+    // response exposes it.
+    fault(
+        r#"{"path": "/user/stats", "status": 503, "count": 1,
+            "headers": {"Retry-After": "1", "Access-Control-Expose-Headers": "Retry-After"}}"#,
+    )
+    .await;
+    let started = js_sys::Date::now();
+    settle(client(TOKEN).get_stats(JsValue::UNDEFINED))
+        .await
+        .expect("the retry succeeded");
+    let waited = js_sys::Date::now() - started;
+    assert!(waited >= 950.0, "waited only {waited} ms");
+    assert_eq!(requests().await.len(), 2);
+}
