@@ -5,7 +5,7 @@ use wasm_bindgen::JsValue;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::http::CallOptions;
+use crate::http::{decode, CallOptions};
 use crate::models::{ApiKey, CreateApiKeyParams};
 use crate::url::{path_segment, query_string};
 
@@ -78,11 +78,4 @@ impl Client {
 /// When a create fails without a clear answer, the node may still have made the key.
 fn maybe_created(error: Error) -> Error {
     error.with_note("The node may have created the key anyway: list the keys before trying again.")
-}
-
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(json: JsValue) -> Result<T, Error> {
-    serde_wasm_bindgen::from_value(json).map_err(|e| Error::Decode {
-        status: 200,
-        message: e.to_string(),
-    })
 }

@@ -233,13 +233,12 @@ impl Answer {
         let text = match self.response.text() {
             Ok(promise) => match JsFuture::from(promise).await {
                 Ok(text) => text.as_string().unwrap_or_default(),
-                Err(rejection) => {
-                    if let Some(cause) = self.cancel.cause() {
-                        return self.cancel.error(cause);
-                    }
-                    let _ = rejection;
-                    String::new()
-                }
+                // A body cut short still leaves the status to report, unless the call was
+                // cancelled meanwhile.
+                Err(_) => match self.cancel.cause() {
+                    Some(cause) => return self.cancel.error(cause),
+                    None => String::new(),
+                },
             },
             Err(_) => String::new(),
         };
@@ -250,6 +249,14 @@ impl Answer {
             .and_then(|json| serde_wasm_bindgen::from_value::<Envelope>(json).ok());
         Error::from_response(status, envelope, &text)
     }
+}
+
+/// Decodes a JSON value the platform parsed into a model; a mismatch is a `decode` error.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(json: JsValue) -> Result<T, Error> {
+    serde_wasm_bindgen::from_value(json).map_err(|e| Error::Decode {
+        status: 200,
+        message: e.to_string(),
+    })
 }
 
 fn body_used(status: u16) -> Error {

@@ -3,10 +3,9 @@
 use gloo_net::http::Method;
 use wasm_bindgen::JsValue;
 
-use crate::api_keys::decode;
 use crate::client::Client;
 use crate::error::Error;
-use crate::http::CallOptions;
+use crate::http::{decode, CallOptions};
 use crate::models::{UserExport, UserStats};
 
 impl Client {
