@@ -61,11 +61,12 @@ impl DurationError {
         const FORMS: &str = "use a Go duration such as \"720h\", \"1h30m\", \"1.5h\" or \"90m\" (units ns, us, µs, ms, s, m, h), or \"never\"";
         match self {
             DurationError::UnknownUnit(unit) if unit == "d" => {
-                let hint = match input.strip_suffix('d').map(parse_go_duration_hours) {
-                    Some(Some(hours)) => {
-                        format!("{} days is {}h", &input[..input.len() - 1], hours)
-                    }
-                    _ => "1 day is 24h".to_owned(),
+                let hint = match input.strip_suffix('d') {
+                    Some(days) => match parse_go_duration_hours(days) {
+                        Some(hours) => format!("{days} days is {hours}h"),
+                        None => "1 day is 24h".to_owned(),
+                    },
+                    None => "1 day is 24h".to_owned(),
                 };
                 format!("invalid expiry {input:?}: Go durations have no \"d\" unit; {hint}")
             }
