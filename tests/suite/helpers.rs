@@ -79,10 +79,9 @@ pub async fn config(json: &str) {
     control("POST", "config", Some(json)).await;
 }
 
-/// A fresh user with its own full key.
-#[allow(dead_code)]
-pub async fn new_user() -> String {
-    let answer = control("POST", "users", Some("{}")).await;
+/// A fresh user with its own full key (`spec` as in tests/server/README.md).
+pub async fn new_user(spec: &str) -> String {
+    let answer = control("POST", "users", Some(spec)).await;
     get(&answer, "token").as_string().unwrap()
 }
 

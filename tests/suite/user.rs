@@ -28,6 +28,20 @@ async fn null_stats_are_zero() {
 }
 
 #[wasm_bindgen_test]
+async fn sizes_above_2_pow_53_arrive_as_the_nearest_double() {
+    // The node sends int64; JSON.parse rounds beyond 2^53 (README, getStats).
+    let token = new_user(r#"{"stats": {"totalSize": "9007199254740993", "numPins": 2}}"#).await;
+    let stats = settle(client(&token).get_stats(JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    assert_eq!(
+        get(&stats, "totalSize").as_f64(),
+        Some(9_007_199_254_740_992.0)
+    );
+    assert_eq!(get(&stats, "numPins").as_f64(), Some(2.0));
+}
+
+#[wasm_bindgen_test]
 async fn export_is_an_object_with_capitalised_keys() {
     reset().await;
     let export = settle(client(TOKEN).export_data(JsValue::UNDEFINED))
