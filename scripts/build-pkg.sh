@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: the release wasm (web target) and its JS glue, then the
+# package.json, Node entry and docs that make one package serve browsers, bundlers and Node.
+# Source scripts/setup.sh first (the demo, test and bench scripts do).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+wasm-pack --log-level warn build --target web --release --mode no-install
+if [ -f scripts/package.mjs ]; then node scripts/package.mjs; fi
