@@ -4,5 +4,7 @@
 # Source scripts/setup.sh first (the demo, test and bench scripts do).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-wasm-pack --log-level warn build --target web --release --mode no-install
+# wasm/ is the cdylib-only crate, so the release profile's LTO applies (TOOLCHAIN.md trap 4).
+wasm-pack --log-level warn build wasm --target web --release --mode no-install \
+  --out-dir ../pkg --out-name estuary_user
 if [ -f scripts/package.mjs ]; then node scripts/package.mjs; fi

@@ -8,7 +8,7 @@ source scripts/setup.sh
 NODE_PORT="${ESTUARY_PORT:-3004}"
 PAGE_PORT="${DEMO_PORT:-8080}"
 
-wasm-pack --log-level warn build --target web --release --mode no-install
+bash scripts/build-pkg.sh
 
 mkdir -p target
 node tests/server/estuary-server.mjs --port "$NODE_PORT" > target/demo-server.log 2>&1 &

@@ -10,14 +10,14 @@ export ESTUARY_TEST_URL="http://127.0.0.1:$PORT"
 
 echo "== format and lints"
 cargo fmt --all -- --check
-cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
-cargo clippy --all-targets -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
+cargo clippy --workspace --all-targets --all-features -- -D warnings
 
 echo "== native unit and property tests"
 cargo test
 
 echo "== package build (web target) and its TypeScript types (tsc --strict)"
-wasm-pack --log-level warn build --target web --release --mode no-install
+bash scripts/build-pkg.sh
 tsc -p tests/types
 printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
   "$(wc -c < pkg/estuary_user_bg.wasm)" "$(gzip -9c pkg/estuary_user_bg.wasm | wc -c)" \
@@ -39,8 +39,9 @@ for _ in $(seq 50); do
 done
 grep -q "listening on" target/test-server.log || { cat target/test-server.log; exit 1; }
 
-wasm-pack --log-level warn test --headless --chrome --mode no-install --test browser
-wasm-pack --log-level warn test --node --mode no-install --test node
+# The suite drives the JS facade, which is behind the `js` feature.
+wasm-pack --log-level warn test --headless --chrome --mode no-install --test browser --features js
+wasm-pack --log-level warn test --node --mode no-install --test node --features js
 
 echo "== demo page end to end in headless Chromium (screenshot: tests/artifacts/demo.png)"
 node --test tests/e2e/

@@ -20,7 +20,7 @@ mod cancel;
 pub mod client;
 #[cfg(target_arch = "wasm32")]
 pub mod http;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod js;
 #[cfg(target_arch = "wasm32")]
 mod user;
