@@ -1,11 +1,11 @@
 //! `GET`, `POST` and `DELETE /user/api-keys`.
 
-use gloo_net::http::Method;
 use wasm_bindgen::JsValue;
 
 use crate::client::Client;
+use crate::decode;
 use crate::error::Error;
-use crate::http::{decode, CallOptions};
+use crate::http::{CallOptions, Method};
 use crate::models::{ApiKey, CreateApiKeyParams};
 use crate::url::{path_segment, query_string};
 
@@ -13,8 +13,7 @@ impl Client {
     /// Every non-revoked key of the user: session tokens, expired and legacy keys included,
     /// in no guaranteed order.
     pub async fn list_api_keys(&self, options: &CallOptions) -> Result<Vec<ApiKey>, Error> {
-        let json = self.list_api_keys_json(options).await?;
-        decode(json)
+        decode::api_keys(&self.list_api_keys_json(options).await?)
     }
 
     /// Creates a key; the answer is the only time its plaintext `token` is ever shown.
@@ -26,8 +25,7 @@ impl Client {
         params: &CreateApiKeyParams,
         options: &CallOptions,
     ) -> Result<ApiKey, Error> {
-        let json = self.create_api_key_json(params, options).await?;
-        decode(json)
+        decode::api_key(&self.create_api_key_json(params, options).await?)
     }
 
     /// Revokes a key by its plaintext token or its `tokenHash` (prefer the hash: it keeps
@@ -40,7 +38,7 @@ impl Client {
         let segment = path_segment("the key or hash to revoke", key_or_hash)?;
         self.connection
             .send(
-                Method::DELETE,
+                Method::Delete,
                 &format!("/user/api-keys/{segment}"),
                 options,
             )
@@ -49,10 +47,10 @@ impl Client {
             .await
     }
 
-    /// [`Client::list_api_keys`] as the JSON value the platform parsed.
+    /// [`Client::list_api_keys`] as the JSON value the platform parsed, not yet checked.
     pub(crate) async fn list_api_keys_json(&self, options: &CallOptions) -> Result<JsValue, Error> {
         self.connection
-            .send(Method::GET, "/user/api-keys", options)
+            .send(Method::Get, "/user/api-keys", options)
             .await?
             .json()
             .await
@@ -69,7 +67,7 @@ impl Client {
         }
         // Parameters are query parameters only; the node ignores any body (BEHAVIOUR.md).
         let path = format!("/user/api-keys{}", query_string(params.query_pairs()));
-        let answer = self.connection.send(Method::POST, &path, options).await;
+        let answer = self.connection.send(Method::Post, &path, options).await;
         let answer = answer.map_err(maybe_created)?;
         answer.json().await.map_err(maybe_created)
     }

@@ -170,8 +170,8 @@ impl Error {
     /// `{"error":{"code","reason","details"}}` or the legacy `{"error":"ERR_…","details":"…"}`.
     /// Anything else (an HTML page from a proxy, an empty 504) gives a short excerpt as details.
     pub fn from_response(status: u16, envelope: Option<Envelope>, body: &str) -> Error {
-        let (reason, details) = match envelope.and_then(Envelope::into_parts) {
-            Some(parts) => parts,
+        let (reason, details) = match envelope {
+            Some(envelope) => (envelope.reason, envelope.details),
             None => (None, excerpt(body)),
         };
         Error::Status {
@@ -212,16 +212,30 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// A node's JSON error body, current or legacy shape.
-#[derive(Debug, Deserialize, Default)]
+/// A node's JSON error body, current or legacy shape, reduced to its two strings.
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Envelope {
-    error: Option<EnvelopeError>,
+    reason: Option<String>,
     details: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+impl Envelope {
+    /// The `reason` and `details` of an envelope.
+    pub fn new(reason: Option<String>, details: Option<String>) -> Envelope {
+        Envelope { reason, details }
+    }
+}
+
+/// The envelope as serde sees it (native decoding; in wasm the parsed JSON is read directly).
+#[derive(Deserialize)]
+struct RawEnvelope {
+    error: Option<RawEnvelopeError>,
+    details: Option<String>,
+}
+
+#[derive(Deserialize)]
 #[serde(untagged)]
-enum EnvelopeError {
+enum RawEnvelopeError {
     /// Nodes older than mid-2022: `{"error": "ERR_…", "details": "…"}`.
     Legacy(String),
     /// `{"error": {"code": 401, "reason": "…", "details": "…"}}`.
@@ -231,14 +245,50 @@ enum EnvelopeError {
     },
 }
 
-impl Envelope {
-    /// `(reason, details)`, or `None` when the JSON is not an error envelope at all.
-    fn into_parts(self) -> Option<(Option<String>, Option<String>)> {
-        match self.error? {
-            EnvelopeError::Legacy(reason) => Some((Some(reason), self.details)),
-            EnvelopeError::Wrapped { reason, details } => Some((reason, details)),
+impl<'de> Deserialize<'de> for Envelope {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = RawEnvelope::deserialize(deserializer)?;
+        match raw.error {
+            Some(RawEnvelopeError::Legacy(reason)) => Ok(Envelope::new(Some(reason), raw.details)),
+            Some(RawEnvelopeError::Wrapped { reason, details }) => {
+                Ok(Envelope::new(reason, details))
+            }
+            None => Err(serde::de::Error::custom("not an error envelope")),
         }
     }
+}
+
+/// `input` between double quotes, with `"`, `\` and control characters escaped like Rust's
+/// `{:?}` does: how messages quote what the user typed, without `{:?}` (whose escaping code
+/// costs the `.wasm` several KB).
+pub(crate) fn quoted(input: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(input.len() + 2);
+    out.push('"');
+    for c in input.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() => {
+                out.push_str("\\u{");
+                let code = c as u32;
+                let digits = (32 - code.leading_zeros()).div_ceil(4).max(1);
+                for i in (0..digits).rev() {
+                    out.push(char::from(HEX[((code >> (i * 4)) & 0xf) as usize]));
+                }
+                out.push('}');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The first characters of a non-JSON body, tags stripped and whitespace collapsed, so an
@@ -340,6 +390,13 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Http);
         assert_eq!(e.reason(), None);
         assert_eq!(e.details(), Some(r#"{"message":"teapot"}"#));
+    }
+
+    #[test]
+    fn quoting_matches_debug_for_what_users_type() {
+        for input in ["30d", "", "a\"b\\c", "1h\n", "µs\u{7f}x", "\u{0}"] {
+            assert_eq!(quoted(input), format!("{input:?}"));
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! 500 (BEHAVIOUR.md "POST /user/api-keys"), so the client checks the exact same grammar first
 //! and says what is wrong instead.
 
-use crate::error::Error;
+use crate::error::{quoted, Error};
 
 /// The lifetime of a new API key.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -58,41 +58,64 @@ pub enum DurationError {
 
 impl DurationError {
     fn message(&self, input: &str) -> String {
+        let input_q = quoted(input);
         const FORMS: &str = "use a Go duration such as \"720h\", \"1h30m\", \"1.5h\" or \"90m\" (units ns, us, µs, ms, s, m, h), or \"never\"";
         match self {
             DurationError::UnknownUnit(unit) if unit == "d" => {
                 let hint = match input.strip_suffix('d') {
                     Some(days) => match parse_go_duration_hours(days) {
-                        Some(hours) => format!("{days} days is {hours}h"),
+                        Some(duration) => format!("{days} days is {duration}"),
                         None => "1 day is 24h".to_owned(),
                     },
                     None => "1 day is 24h".to_owned(),
                 };
-                format!("invalid expiry {input:?}: Go durations have no \"d\" unit; {hint}")
+                format!("invalid expiry {input_q}: Go durations have no \"d\" unit; {hint}")
             }
             DurationError::UnknownUnit(unit) => {
-                format!("invalid expiry {input:?}: unknown unit {unit:?}; {FORMS}")
+                format!(
+                    "invalid expiry {input_q}: unknown unit {}; {FORMS}",
+                    quoted(unit)
+                )
             }
             DurationError::MissingUnit => {
-                format!("invalid expiry {input:?}: missing unit; {FORMS}")
+                format!("invalid expiry {input_q}: missing unit; {FORMS}")
             }
             DurationError::Overflow => {
-                format!("invalid expiry {input:?}: too large (the maximum is 2562047h)")
+                format!("invalid expiry {input_q}: too large (the maximum is 2562047h)")
             }
-            DurationError::Invalid => format!("invalid expiry {input:?}: {FORMS}"),
+            DurationError::Invalid => format!("invalid expiry {input_q}: {FORMS}"),
         }
     }
 }
 
-/// For the "30d" hint: the number of days times 24, when `days` is a plain decimal.
+/// For the "30d" hint: `days` times 24 hours as a Go duration (`720h`, `36h`, `2h24m`), when
+/// `days` is a plain decimal. Integer arithmetic only (float formatting costs the `.wasm` KBs).
 fn parse_go_duration_hours(days: &str) -> Option<String> {
-    let nanos = parse_go_duration(&format!("{days}h")).ok()?;
-    let hours = nanos.checked_mul(24)? as f64 / 3.6e12;
-    Some(if hours.fract() == 0.0 {
-        format!("{}", hours as i64)
+    let nanos = parse_go_duration(&format!("{days}h"))
+        .ok()?
+        .checked_mul(24)?;
+    let (sign, nanos) = if nanos < 0 {
+        ("-", nanos.unsigned_abs())
     } else {
-        format!("{hours}")
-    })
+        ("", nanos as u64)
+    };
+    let (hours, rest) = (nanos / HOUR, nanos % HOUR);
+    let (minutes, rest) = (rest / MINUTE, rest % MINUTE);
+    let mut out = format!("{sign}{hours}h");
+    if minutes > 0 {
+        out.push_str(&format!("{minutes}m"));
+    }
+    if rest > 0 {
+        let fraction = format!("{:09}", rest % SECOND);
+        let fraction = fraction.trim_end_matches('0');
+        out.push_str(&format!("{}", rest / SECOND));
+        if !fraction.is_empty() {
+            out.push('.');
+            out.push_str(fraction);
+        }
+        out.push('s');
+    }
+    Some(out)
 }
 
 const NANOSECOND: u64 = 1;
@@ -338,6 +361,12 @@ mod tests {
         assert!(msg.contains("30 days is 720h"), "{msg}");
         let msg = Expiry::parse("1.5d").unwrap_err().to_string();
         assert!(msg.contains("1.5 days is 36h"), "{msg}");
+        let msg = Expiry::parse("0.1d").unwrap_err().to_string();
+        assert!(msg.contains("0.1 days is 2h24m"), "{msg}");
+        let msg = Expiry::parse("0.00001d").unwrap_err().to_string();
+        assert!(msg.contains("0.00001 days is 0h0.864s"), "{msg}");
+        let msg = Expiry::parse("-2d").unwrap_err().to_string();
+        assert!(msg.contains("-2 days is -48h"), "{msg}");
         let msg = Expiry::parse("1d12h").unwrap_err().to_string();
         assert!(msg.contains("1 day is 24h"), "{msg}");
     }

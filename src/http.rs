@@ -1,26 +1,49 @@
 //! The one place that talks HTTP: URL joining, the `Authorization` header, cancellation,
 //! and turning every outcome (answers, rejections, bodies) into `Result<_, Error>`.
 
-use gloo_net::http::{Method, RequestBuilder};
-use js_sys::Promise;
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, RequestCredentials};
+use web_sys::AbortSignal;
 
 use crate::cancel::CallSignal;
-use crate::error::{Envelope, Error};
+use crate::error::Error;
 use crate::retry::{backoff_ms, retry_after_seconds_ms};
 use crate::token::Token;
 
 #[wasm_bindgen]
 extern "C" {
-    // The global `fetch` (windows, workers, Node 18+). Called directly rather than through
-    // gloo-net's `send()`, which panics when a fetch rejects with a value that is not an
-    // `Error` (as `controller.abort("some reason")` makes it do); a panic would poison the
-    // whole module.
-    #[wasm_bindgen(js_name = fetch)]
-    fn fetch_request(request: &web_sys::Request) -> Promise;
+    // The global `fetch` (windows, workers, Node 18+), given a URL and a plain init object,
+    // as a hand-written JS client would call it. Not through gloo-net: its builder makes two
+    // `Request`s and parses the URL on every call, and its `send()` panics when a fetch
+    // rejects with a value that is not an `Error` (as `controller.abort("why")` makes it do),
+    // which would poison the whole module. `catch`: a synchronous throw is an error too.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn fetch_with_init(url: &str, init: &Object) -> Result<Promise, JsValue>;
+
+    // `JSON.parse` of a JS string: `Response.text()` + this does what `Response.json()`
+    // does, and error bodies share it; the text never has to be copied into wasm.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// The methods the five endpoints use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
 }
 
 /// Per-call options.
@@ -102,12 +125,12 @@ impl Connection {
         let timeout = options.timeout_ms.unwrap_or(self.timeout_ms);
         let mut cancel = CallSignal::new(options.signal.as_ref(), timeout)?;
         let retries = match method {
-            Method::GET | Method::DELETE => options.max_retries.unwrap_or(self.max_retries),
-            _ => 0,
+            Method::Get | Method::Delete => options.max_retries.unwrap_or(self.max_retries),
+            Method::Post => 0,
         };
         let mut attempt = 0;
         loop {
-            let failure = match self.attempt(method.clone(), path_and_query, cancel).await {
+            let failure = match self.attempt(method, path_and_query, cancel).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
@@ -129,22 +152,24 @@ impl Connection {
         cancel: CallSignal,
     ) -> Result<Answer, Failure> {
         let url = format!("{}{}", self.base_url, path_and_query);
-        let signal = cancel.signal();
-        let request = RequestBuilder::new(&url)
-            .method(method.clone())
-            .header("Authorization", &format!("Bearer {}", self.token.expose()))
-            // BEHAVIOUR.md "CORS": the node allows any origin but no credentials.
-            .credentials(RequestCredentials::Omit)
-            .abort_signal(Some(&signal))
-            .build();
-        let request: web_sys::Request = match request {
-            Ok(request) => request.into(),
-            Err(_) => {
-                let error = Error::invalid(format!("cannot build a request for {url}"));
-                return Err(Failure::new(error, cancel));
-            }
+        let headers = Object::new();
+        set(
+            &headers,
+            "Authorization",
+            &format!("Bearer {}", self.token.expose()).into(),
+        );
+        let init = Object::new();
+        set(&init, "method", &method.as_str().into());
+        set(&init, "headers", &headers);
+        // BEHAVIOUR.md "CORS": the node allows any origin but no credentials.
+        set(&init, "credentials", &"omit".into());
+        set(&init, "signal", &cancel.signal());
+        let sent = fetch_with_init(&url, &init);
+        let response = match sent {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(thrown) => Err(thrown),
         };
-        let response = match JsFuture::from(fetch_request(&request)).await {
+        let response = match response {
             Ok(response) => response,
             Err(rejection) => {
                 let error = self.failure(&cancel, &rejection, method, path_and_query);
@@ -188,43 +213,37 @@ impl Connection {
         network_error(
             &self.base_url,
             rejection,
-            &format!("{method} {}", path_only(path)),
+            &format!("{} {}", method.as_str(), path_only(path)),
         )
     }
 }
 
 impl Answer {
-    /// The body parsed as JSON by the platform (`Response.json()`).
+    /// The body parsed as JSON by the platform, without copying it into wasm.
     pub(crate) async fn json(self) -> Result<JsValue, Error> {
         let status = self.response.status();
-        let promise = self.response.json().map_err(|_| body_used(status))?;
-        match JsFuture::from(promise).await {
-            Ok(value) => Ok(value),
-            Err(rejection) => Err(self.body_failure(status, &rejection)),
-        }
+        let text = self.text(status).await?;
+        parse_json(&text).map_err(|_| Error::Decode {
+            status,
+            message: "the body is not valid JSON".into(),
+        })
     }
 
     /// Reads and discards the body (DELETE answers 200 with an empty body, BEHAVIOUR.md).
     pub(crate) async fn empty(self) -> Result<(), Error> {
         let status = self.response.status();
-        let promise = self.response.text().map_err(|_| body_used(status))?;
-        match JsFuture::from(promise).await {
-            Ok(_) => Ok(()),
-            Err(rejection) => Err(self.body_failure(status, &rejection)),
-        }
+        self.text(status).await.map(drop)
     }
 
-    fn body_failure(&self, status: u16, rejection: &JsValue) -> Error {
-        if let Some(cause) = self.cancel.cause() {
-            return self.cancel.error(cause);
-        }
-        if error_name(rejection).as_deref() == Some("SyntaxError") {
-            return Error::Decode {
-                status,
-                message: "the body is not valid JSON".into(),
-            };
-        }
-        network_error(&self.connection_base, rejection, "reading the answer")
+    /// The whole body as a JS string (`Response.text()`), with the call still cancellable.
+    async fn text(&self, status: u16) -> Result<JsValue, Error> {
+        let promise = self.response.text().map_err(|_| body_used(status))?;
+        JsFuture::from(promise).await.map_err(|rejection| {
+            if let Some(cause) = self.cancel.cause() {
+                return self.cancel.error(cause);
+            }
+            network_error(&self.connection_base, &rejection, "reading the answer")
+        })
     }
 
     /// Reads a non-2xx body once and decodes the node's error envelope from it.
@@ -242,21 +261,16 @@ impl Answer {
             },
             Err(_) => String::new(),
         };
-        // A proxy or a buggy node could echo the request; the token never leaves this crate.
-        let text = text.replace(connection.token.expose(), "<redacted>");
-        let envelope = js_sys::JSON::parse(&text)
+        let text = connection.token.redact(text);
+        let envelope = parse_json(&JsValue::from_str(&text))
             .ok()
-            .and_then(|json| serde_wasm_bindgen::from_value::<Envelope>(json).ok());
+            .and_then(|json| crate::decode::envelope(&json));
         Error::from_response(status, envelope, &text)
     }
 }
 
-/// Decodes a JSON value the platform parsed into a model; a mismatch is a `decode` error.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(json: JsValue) -> Result<T, Error> {
-    serde_wasm_bindgen::from_value(json).map_err(|e| Error::Decode {
-        status: 200,
-        message: e.to_string(),
-    })
+fn set(object: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(object, &key.into(), value);
 }
 
 fn body_used(status: u16) -> Error {
@@ -270,12 +284,6 @@ fn path_only(path_and_query: &str) -> &str {
     path_and_query
         .split_once('?')
         .map_or(path_and_query, |(path, _)| path)
-}
-
-fn error_name(value: &JsValue) -> Option<String> {
-    js_sys::Reflect::get(value, &JsValue::from_str("name"))
-        .ok()?
-        .as_string()
 }
 
 fn error_message(value: &JsValue) -> Option<String> {

@@ -19,6 +19,8 @@ mod cancel;
 #[cfg(target_arch = "wasm32")]
 pub mod client;
 #[cfg(target_arch = "wasm32")]
+mod decode;
+#[cfg(target_arch = "wasm32")]
 pub mod http;
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod js;

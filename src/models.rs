@@ -5,7 +5,7 @@ use core::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::{quoted, Error};
 use crate::expiry::Expiry;
 
 /// One row of `GET /user/api-keys`, or the answer of `POST /user/api-keys`.
@@ -80,7 +80,8 @@ impl Perms {
             "all" => Ok(Perms::All),
             "upload" => Ok(Perms::Upload),
             _ => Err(Error::invalid(format!(
-                "perms must be \"all\" or \"upload\", not {input:?}"
+                "perms must be \"all\" or \"upload\", not {}",
+                quoted(input)
             ))),
         }
     }
@@ -255,18 +256,18 @@ where
 /// A non-negative whole number; `null` is 0. Decoded from a double, as JavaScript parsed it.
 fn count<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     let value = Option::<f64>::deserialize(deserializer)?.unwrap_or(0.0);
+    whole_count(value)
+        .ok_or_else(|| de::Error::custom("expected a non-negative whole number below 2^64"))
+}
+
+/// `value` as a count, if it is a whole number from 0 to below 2^64.
+pub(crate) fn whole_count(value: f64) -> Option<u64> {
     // 2^64 is exactly representable; anything at or above it does not fit.
-    if value.is_finite()
+    let fits = value.is_finite()
         && value >= 0.0
         && value.fract() == 0.0
-        && value < 18_446_744_073_709_551_616.0
-    {
-        Ok(value as u64)
-    } else {
-        Err(de::Error::custom(format!(
-            "expected a non-negative whole number, got {value}"
-        )))
-    }
+        && value < 18_446_744_073_709_551_616.0;
+    fits.then_some(value as u64)
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 
-/// The class of every error this package throws or rejects with (see the README).
+/// The class of every error this package throws or rejects with.
 #[wasm_bindgen(skip_typescript)]
 pub struct EstuaryError {
     _private: u8,
@@ -23,7 +23,7 @@ pub struct EstuaryError {
 
 #[wasm_bindgen]
 impl EstuaryError {
-    /// Not for callers: every `EstuaryError` comes from the library (this always throws).
+    /// Always throws: only the library makes these.
     #[wasm_bindgen(constructor, skip_typescript)]
     pub fn new() -> Result<EstuaryError, JsValue> {
         Err(to_js(&Error::invalid(
@@ -41,13 +41,9 @@ fn prototype() -> Object {
         cell.get_or_init(|| {
             let marker = JsValue::from(EstuaryError { _private: 0 });
             let proto = Object::get_prototype_of(&marker);
-            // Release the marker's Rust half, then remove `free`/`Symbol.dispose` so no
-            // error object can ever pass a missing pointer back to Rust.
-            if let Ok(free) = Reflect::get(&proto, &"free".into()) {
-                if let Some(free) = free.dyn_ref::<js_sys::Function>() {
-                    let _ = free.call0(&marker);
-                }
-            }
+            // Remove `free`/`Symbol.dispose` so no error object can ever pass a missing
+            // pointer back to Rust. The marker's own Rust half is released by wasm-bindgen's
+            // FinalizationRegistry when the marker is collected.
             let _ = Reflect::delete_property(&proto, &"free".into());
             let dispose = Reflect::get(&js_sys::global(), &"Symbol".into())
                 .and_then(|symbol| Reflect::get(&symbol, &"dispose".into()));
@@ -90,7 +86,7 @@ pub(crate) fn to_js(error: &Error) -> JsValue {
     js.into()
 }
 
-/// Whether `value` is an error from this package (checks `name === "EstuaryError"`).
+/// Whether `value` is an `EstuaryError`, across realms too (checks its `name`).
 #[wasm_bindgen(js_name = isEstuaryError, unchecked_return_type = "value is EstuaryError")]
 pub fn is_estuary_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: &JsValue) -> bool {
     value.is_instance_of::<js_sys::Error>()

@@ -2,6 +2,7 @@
 //! handle (so `free()` during a call is harmless) and returns a typed `Promise`.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -10,11 +11,15 @@ use wasm_bindgen_futures::future_to_promise;
 use super::convert::{call_options, optional_object, retries_field, string_field, timeout_field};
 use super::error::to_js;
 use crate::client::{Client, ClientOptions};
+use crate::decode;
 use crate::error::Error;
 use crate::expiry::Expiry;
 use crate::models::{ApiKey, CreateApiKeyParams, Perms, UserStats};
 
-/// A client for the user API of one Estuary node, as one user (see the README).
+// Docs on exports are copied into the JS glue that every user downloads, so they are kept
+// to one line; the details are in the README and the TypeScript interfaces (types.rs).
+
+/// A client for the user API of one Estuary node, as one user.
 #[wasm_bindgen]
 pub struct EstuaryUser {
     client: Client,
@@ -22,9 +27,7 @@ pub struct EstuaryUser {
 
 #[wasm_bindgen]
 impl EstuaryUser {
-    /// Checks the options and makes a client; nothing is sent. Throws an `EstuaryError`
-    /// (`invalid_input`) for an empty or malformed token or a `baseUrl` that is not an
-    /// absolute http(s) URL.
+    /// Checks the options (throws `invalid_input`); sends nothing.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EstuaryUserOptions")] options: JsValue,
@@ -41,23 +44,24 @@ impl EstuaryUser {
         self.client.base_url().to_owned()
     }
 
-    /// Lists every non-revoked key of the user (`GET /user/api-keys`): session tokens,
-    /// expired and legacy keys included, in no guaranteed order.
+    /// Every non-revoked key of the user, session tokens included (`GET /user/api-keys`).
     #[wasm_bindgen(js_name = listApiKeys, unchecked_return_type = "Promise<ApiKey[]>")]
     pub fn list_api_keys(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
-        run(options, |opts| async move {
-            let keys: Vec<ApiKey> = client.list_api_keys(&opts).await?;
-            to_value(&keys)
+        run(options, |opts| {
+            Box::pin(async move {
+                // Checked in place and returned as parsed: no copy of a long list.
+                let json = client.list_api_keys_json(&opts).await?;
+                decode::check_api_keys(&json)?;
+                Ok(json)
+            })
         })
     }
 
-    /// Creates an API key (`POST /user/api-keys?expiry=&perms=&label=`). The answer is the
-    /// only time the new key's `token` is ever shown. Never retried: if it fails without a
-    /// clear answer, the key may exist anyway (the message says so); list keys first.
+    /// Creates a key (`POST /user/api-keys`); its `token` is shown only here. Never retried.
     #[wasm_bindgen(js_name = createApiKey, unchecked_return_type = "Promise<ApiKey>")]
     pub fn create_api_key(
         &self,
@@ -69,15 +73,16 @@ impl EstuaryUser {
             Err(e) => return Promise::reject(&to_js(&e)),
         };
         let client = self.client.clone();
-        run(options, |opts| async move {
-            let key = client.create_api_key(&params, &opts).await?;
-            to_value(&key)
+        run(options, |opts| {
+            Box::pin(async move {
+                let json = client.create_api_key_json(&params, &opts).await?;
+                decode::check_api_key(&json)?;
+                Ok(json)
+            })
         })
     }
 
-    /// Revokes a key (`DELETE /user/api-keys/{key_or_hash}`), given its token, its
-    /// `tokenHash`, or an `ApiKey` (its `tokenHash` is sent, or its `token` when the hash is
-    /// empty). Resolves when the node answers 200 (it does whether or not a key matched).
+    /// Revokes a key by token, `tokenHash` or `ApiKey` (`DELETE /user/api-keys/{key}`).
     #[wasm_bindgen(js_name = revokeApiKey, unchecked_return_type = "Promise<void>")]
     pub fn revoke_api_key(
         &self,
@@ -90,45 +95,52 @@ impl EstuaryUser {
             Err(e) => return Promise::reject(&to_js(&e)),
         };
         let client = self.client.clone();
-        run(options, |opts| async move {
-            client.revoke_api_key(&segment, &opts).await?;
-            Ok(JsValue::UNDEFINED)
+        run(options, |opts| {
+            Box::pin(async move {
+                client.revoke_api_key(&segment, &opts).await?;
+                Ok(JsValue::UNDEFINED)
+            })
         })
     }
 
-    /// The user's data (`GET /user/export`): `{ Version, Date, Version1: { Contents, Deals } }`.
-    /// Not paginated; can be large.
+    /// The user's contents and deals (`GET /user/export`); not paginated.
     #[wasm_bindgen(js_name = exportData, unchecked_return_type = "Promise<UserExport>")]
     pub fn export_data(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
-        run(options, |opts| async move {
-            let json = client.export_data_json(&opts).await?;
-            checked_export(json)
+        run(options, |opts| {
+            Box::pin(async move {
+                // Checked without copying: it can be megabytes.
+                let json = client.export_data_json(&opts).await?;
+                decode::check_export(&json)?;
+                Ok(json)
+            })
         })
     }
 
-    /// Total bytes stored and number of pins (`GET /user/stats`); `null` counts as 0.
+    /// Bytes stored and pin count (`GET /user/stats`).
     #[wasm_bindgen(js_name = getStats, unchecked_return_type = "Promise<UserStats>")]
     pub fn get_stats(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
         let client = self.client.clone();
-        run(options, |opts| async move {
-            let stats: UserStats = client.get_stats(&opts).await?;
-            let object = Object::new();
-            // Plain numbers: exact up to 2^53, like the JSON the node sent (README).
-            set(&object, "totalSize", &(stats.total_size as f64).into());
-            set(&object, "numPins", &(stats.num_pins as f64).into());
-            Ok(object.into())
+        run(options, |opts| {
+            Box::pin(async move {
+                let stats: UserStats = client.get_stats(&opts).await?;
+                let object = Object::new();
+                // Plain numbers: exact up to 2^53, like the JSON the node sent (README).
+                set(&object, "totalSize", &(stats.total_size as f64).into());
+                set(&object, "numPins", &(stats.num_pins as f64).into());
+                Ok(object.into())
+            })
         })
     }
 }
 
-/// SHA-256 of the token, base64url without padding: the `tokenHash` the node lists.
+/// The node's `tokenHash` of a token (SHA-256, base64url, no padding).
 #[wasm_bindgen(js_name = tokenHash)]
 pub fn token_hash(
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
@@ -139,12 +151,12 @@ pub fn token_hash(
         .ok_or_else(|| to_js(&Error::invalid("tokenHash expects a string")))
 }
 
+/// One call of the facade, boxed so that every method shares one promise adapter (each
+/// distinct future type would otherwise add its own copy of it to the `.wasm`).
+type Call = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;
+
 /// Reads the call options, then runs the call; every failure rejects with an EstuaryError.
-fn run<F, Fut>(options: JsValue, call: F) -> Promise
-where
-    F: FnOnce(crate::http::CallOptions) -> Fut,
-    Fut: Future<Output = Result<JsValue, Error>> + 'static,
-{
+fn run(options: JsValue, call: impl FnOnce(crate::http::CallOptions) -> Call) -> Promise {
     let options = match call_options(&options) {
         Ok(options) => options,
         Err(e) => return Promise::reject(&to_js(&e)),
@@ -155,15 +167,6 @@ where
 
 fn set(object: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(object, &key.into(), value);
-}
-
-fn to_value<T: serde::Serialize>(value: &T) -> Result<JsValue, Error> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| Error::Decode {
-            status: 200,
-            message: e.to_string(),
-        })
 }
 
 fn client_options(value: &JsValue) -> Result<ClientOptions, Error> {
@@ -207,36 +210,4 @@ fn revoke_target(value: &JsValue) -> Result<String, Error> {
         ..ApiKey::default()
     };
     Ok(key.revoke_segment().to_owned())
-}
-
-/// Checks the export's shape without copying it (it can be megabytes): the wrapper keys
-/// must be there; Go's `null` for an empty list becomes `[]`.
-fn checked_export(json: JsValue) -> Result<JsValue, Error> {
-    let bad = |what: &str| Error::Decode {
-        status: 200,
-        message: format!("the export has no {what}"),
-    };
-    let get = |object: &JsValue, key: &str| Reflect::get(object, &key.into()).unwrap_or_default();
-    if !json.is_object() || js_sys::Array::is_array(&json) {
-        return Err(bad("object at its top"));
-    }
-    if !get(&json, "Version").is_string() {
-        return Err(bad("Version string"));
-    }
-    if !get(&json, "Date").is_string() {
-        return Err(bad("Date string"));
-    }
-    let v1 = get(&json, "Version1");
-    if !v1.is_object() {
-        return Err(bad("Version1 object"));
-    }
-    for list in ["Contents", "Deals"] {
-        let items = get(&v1, list);
-        if items.is_null() || items.is_undefined() {
-            let _ = Reflect::set(&v1, &list.into(), &js_sys::Array::new());
-        } else if !js_sys::Array::is_array(&items) {
-            return Err(bad(&format!("{list} array")));
-        }
-    }
-    Ok(json)
 }
