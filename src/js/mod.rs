@@ -8,3 +8,11 @@ mod types;
 
 pub use error::{is_estuary_error, EstuaryError};
 pub use estuary_user::{token_hash, EstuaryUser};
+
+/// With the `console-panic-hook` feature (off by default), a Rust panic is logged to the
+/// console before the module traps. No code path should panic; this is for debugging.
+#[cfg(feature = "console-panic-hook")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+fn log_panics() {
+    console_error_panic_hook::set_once();
+}
