@@ -4,7 +4,11 @@
 # Source scripts/setup.sh first (the demo, test and bench scripts do).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# wasm-pack runs the first wasm-opt on PATH, and without one it silently ships an unoptimised
+# .wasm: it must be npm's binaryen (Debian's corrupts wasm-bindgen output, TOOLCHAIN.md).
+export PATH="$PWD/node_modules/.bin:$PATH"
+[ -x node_modules/.bin/wasm-opt ] || { echo "npm's wasm-opt is missing: run \`npm ci\` (scripts/setup.sh does)" >&2; exit 1; }
 # wasm/ is the cdylib-only crate, so the release profile's LTO applies (TOOLCHAIN.md trap 4).
 wasm-pack --log-level warn build wasm --target web --release --mode no-install \
   --out-dir ../pkg --out-name estuary_user
-if [ -f scripts/package.mjs ]; then node scripts/package.mjs; fi
+node scripts/package.mjs

@@ -23,6 +23,9 @@ printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
   "$(wc -c < pkg/estuary_user_bg.wasm)" "$(gzip -9c pkg/estuary_user_bg.wasm | wc -c)" \
   "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)"
 
+echo "== the npm package as Node, Vite and TypeScript users install it (tests/package/)"
+bash scripts/test-package.sh
+
 echo "== the JS error contract on the built package"
 node --test tests/js/
 

@@ -1,0 +1,100 @@
+// Shared helpers of the package tests (not a test file: `node --test` only runs *.test.mjs).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The built package; ESTUARY_PKG_DIR points the tests at another build of it. */
+export const PKG = process.env.ESTUARY_PKG_DIR ? resolve(process.env.ESTUARY_PKG_DIR) : join(ROOT, 'pkg');
+
+/** Test mode's full key of the test user, and its stats (tests/server/README.md). */
+export const TEST_TOKEN = 'ESTc0ffee00-0000-4000-8000-000000000001ARY';
+export const TEST_STATS = { totalSize: 3670016, numPins: 3 };
+/** The test user's key list has this many rows. */
+export const TEST_KEY_COUNT = 6;
+/** Well-formed but unknown to the node: 401. */
+export const WRONG_TOKEN = 'EST00000000-0000-4000-8000-000000000000ARY';
+
+/** Everything the tarball must hold, and nothing else (`package/` prefix stripped). */
+export const EXPECTED_TARBALL_FILES = [
+  'CHANGELOG.md',
+  'LICENSE-APACHE',
+  'LICENSE-MIT',
+  'README.md',
+  'estuary_user.d.ts',
+  'estuary_user.js',
+  'estuary_user_bg.wasm',
+  'node.js',
+  'package.json',
+];
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Fails the whole file early, with a useful message, when pkg/ was not built by build-pkg.sh. */
+export function requireBuiltPackage() {
+  for (const f of ['package.json', 'node.js', 'estuary_user.js', 'estuary_user_bg.wasm', 'estuary_user.d.ts']) {
+    if (!existsSync(join(PKG, f))) {
+      throw new Error(`pkg/${f} is missing: build the package with \`bash scripts/build-pkg.sh\` first`);
+    }
+  }
+  return JSON.parse(readFileSync(join(PKG, 'package.json'), 'utf8'));
+}
+
+/** A fresh temporary directory and a function that removes it. */
+export function tempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), `estuary-user-${prefix}-`));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Runs a command and resolves with its stdout and stderr; rejects with both on a non-zero exit
+ * or after `timeoutMs` (the child is killed then).
+ */
+export function run(cmd, args, { cwd = ROOT, env = {}, timeoutMs = 60_000 } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      cmd,
+      args,
+      { cwd, env: { ...process.env, ...env }, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 32 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          const why = error.killed ? `killed after ${timeoutMs} ms` : `exit code ${error.code}`;
+          reject(new Error(`${cmd} ${args.join(' ')} (in ${cwd}) failed: ${why}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+        } else {
+          resolvePromise({ stdout, stderr });
+        }
+      },
+    );
+  });
+}
+
+const NPM_QUIET = ['--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'];
+
+/**
+ * `npm pack` of pkg/ into `dest`: resolves with the tarball's path and the files it holds
+ * (paths inside the package, sorted).
+ */
+export async function packPackage(dest) {
+  const { stdout } = await run('npm', ['pack', PKG, '--json', '--pack-destination', dest, '--loglevel=error'], { cwd: dest });
+  const [info] = JSON.parse(stdout.slice(stdout.indexOf('[')));
+  return {
+    tarball: join(dest, info.filename),
+    files: info.files.map((f) => f.path).sort(),
+    info,
+  };
+}
+
+/** `npm install`s the tarball into the Node project at `dir` (which has a package.json). */
+export async function installTarball(dir, tarball) {
+  await run('npm', ['install', tarball, ...NPM_QUIET], { cwd: dir, timeoutMs: 120_000 });
+}

@@ -1,0 +1,166 @@
+// The package as a Node user gets it: `npm pack` pkg/, install the tarball into a fresh Node
+// project, import it by name and call the local Estuary-compatible node. Also type-checks a
+// TypeScript consumer against the installed package (resolution through `exports`).
+//
+//   node --test tests/package/      (needs pkg/ built by scripts/build-pkg.sh)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startServer } from '../server/estuary-server.mjs';
+import {
+  EXPECTED_TARBALL_FILES,
+  ROOT,
+  TEST_KEY_COUNT,
+  TEST_STATS,
+  TEST_TOKEN,
+  WRONG_TOKEN,
+  installTarball,
+  packPackage,
+  requireBuiltPackage,
+  run,
+  tempDir,
+} from './helpers.mjs';
+
+let manifest;
+let server;
+let tmp;
+let pack;
+let project;
+
+before(async () => {
+  manifest = requireBuiltPackage();
+  server = await startServer({ port: 0, test: true, quiet: true });
+  tmp = tempDir('node');
+  pack = await packPackage(tmp.dir);
+  project = join(tmp.dir, 'project');
+  mkdirSync(project);
+  writeFileSync(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name: 'node-consumer', private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`,
+  );
+  await installTarball(project, pack.tarball);
+});
+
+after(async () => {
+  await server?.close();
+  tmp?.remove();
+});
+
+test('the tarball holds exactly the package files', () => {
+  const expected = [...EXPECTED_TARBALL_FILES];
+  const snippets = pack.files.filter((f) => f.startsWith('snippets/'));
+  if (manifest.files.includes('snippets/')) expected.push(...snippets);
+  assert.deepEqual(pack.files, expected.sort());
+  assert.equal(pack.info.name, 'estuary-user');
+  assert.equal(pack.info.version, manifest.version);
+  assert.equal(pack.info.filename, `estuary-user-${manifest.version}.tgz`);
+});
+
+test('Node: import by name, await init(), getStats() and an unauthorized error', async () => {
+  writeFileSync(
+    join(project, 'consumer.mjs'),
+    `import init, { EstuaryUser, EstuaryError, isEstuaryError, tokenHash } from "estuary-user";
+import { createRequire } from "node:module";
+
+const { BASE_URL, TOKEN, WRONG_TOKEN } = process.env;
+const resolved = import.meta.resolve("estuary-user");
+const wasmUrl = import.meta.resolve("estuary-user/estuary_user_bg.wasm");
+const { version } = createRequire(import.meta.url)("estuary-user/package.json");
+let unexported = null;
+try { import.meta.resolve("estuary-user/estuary_user_bg.wasm.d.ts"); } catch (e) { unexported = e.code; }
+
+// The node entry instantiates the module on import: classes work before init().
+const early = new EstuaryUser({ token: TOKEN, baseUrl: BASE_URL }).baseUrl;
+const first = await init();
+const second = await init();
+
+const user = new EstuaryUser({ token: TOKEN, baseUrl: BASE_URL, maxRetries: 0 });
+const stats = await user.getStats();
+const keys = await user.listApiKeys();
+
+let error = null;
+try {
+  await new EstuaryUser({ token: WRONG_TOKEN, baseUrl: BASE_URL, maxRetries: 0 }).getStats();
+} catch (e) {
+  error = {
+    isEstuaryError: isEstuaryError(e),
+    instanceOfEstuaryError: e instanceof EstuaryError,
+    instanceOfError: e instanceof Error,
+    name: e.name, kind: e.kind, status: e.status, reason: e.reason,
+    leaksToken: String(e.message).includes(WRONG_TOKEN),
+  };
+}
+user.free();
+console.log(JSON.stringify({
+  resolved, wasmUrl, version, unexported, early,
+  initIsIdempotent: first === second && typeof first.memory === "object",
+  stats, keyCount: keys.length, labels: keys.map((k) => k.label).sort(),
+  hash: tokenHash(TOKEN), error,
+}));
+`,
+  );
+  const { stdout } = await run(process.execPath, ['consumer.mjs'], {
+    cwd: project,
+    env: { BASE_URL: server.url, TOKEN: TEST_TOKEN, WRONG_TOKEN },
+    timeoutMs: 30_000,
+  });
+  const out = JSON.parse(stdout.trim().split('\n').at(-1));
+
+  assert.match(out.resolved, /\/node_modules\/estuary-user\/node\.js$/, 'Node picks the "node" condition');
+  assert.match(out.wasmUrl, /\/node_modules\/estuary-user\/estuary_user_bg\.wasm$/);
+  assert.equal(out.version, manifest.version);
+  assert.equal(out.unexported, 'ERR_PACKAGE_PATH_NOT_EXPORTED');
+  assert.equal(out.early, server.url.replace(/\/$/, ''));
+  assert.equal(out.initIsIdempotent, true);
+  assert.deepEqual(out.stats, TEST_STATS);
+  assert.equal(out.keyCount, TEST_KEY_COUNT);
+  assert.equal(out.hash, createHash('sha256').update(TEST_TOKEN).digest('base64url'));
+  assert.deepEqual(out.error, {
+    isEstuaryError: true,
+    instanceOfEstuaryError: true,
+    instanceOfError: true,
+    name: 'EstuaryError',
+    kind: 'unauthorized',
+    status: 401,
+    reason: 'ERR_INVALID_TOKEN',
+    leaksToken: false,
+  });
+});
+
+test('TypeScript finds the types through "exports" (nodenext and bundler resolution)', async () => {
+  writeFileSync(
+    join(project, 'consumer.ts'),
+    `import init, { EstuaryUser, isEstuaryError, tokenHash, type ApiKey, type UserStats } from "estuary-user";
+
+await init();
+const user = new EstuaryUser({ token: "EST…ARY", baseUrl: "http://127.0.0.1:3004" });
+const stats: UserStats = await user.getStats();
+const keys: ApiKey[] = await user.listApiKeys();
+const hash: string = tokenHash("x");
+try {
+  await user.revokeApiKey(keys[0]);
+} catch (e: unknown) {
+  if (isEstuaryError(e)) console.log(e.kind, e.status ?? 0);
+}
+// @ts-expect-error getStats resolves to UserStats, not a string
+const wrong: string = await user.getStats();
+console.log(stats.totalSize + stats.numPins, hash, wrong);
+`,
+  );
+  const base = { strict: true, noEmit: true, target: 'ES2022', types: [] };
+  // The .d.ts declares `[Symbol.dispose]()` (wasm-bindgen's), so checking the library itself
+  // (skipLibCheck false) needs a lib with esnext.disposable; with skipLibCheck, ES2022 is enough.
+  const configs = {
+    'tsconfig.nodenext.json': { ...base, lib: ['ESNext', 'DOM'], skipLibCheck: false, module: 'NodeNext', moduleResolution: 'NodeNext' },
+    'tsconfig.bundler.json': { ...base, lib: ['ES2022', 'DOM'], skipLibCheck: true, module: 'ESNext', moduleResolution: 'Bundler' },
+  };
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  for (const [name, compilerOptions] of Object.entries(configs)) {
+    writeFileSync(join(project, name), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }, null, 2));
+    const { stdout } = await run(process.execPath, [tsc, '-p', name, '--listFiles'], { cwd: project, timeoutMs: 60_000 });
+    assert.match(stdout, /node_modules\/estuary-user\/estuary_user\.d\.ts/, `${name}: types come from the installed package`);
+  }
+});
