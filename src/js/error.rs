@@ -11,7 +11,6 @@ use std::cell::OnceCell;
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use crate::error::Error;
 
@@ -89,9 +88,12 @@ pub(crate) fn to_js(error: &Error) -> JsValue {
 /// Whether `value` is an `EstuaryError`, across realms too (checks its `name`).
 #[wasm_bindgen(js_name = isEstuaryError, unchecked_return_type = "value is EstuaryError")]
 pub fn is_estuary_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: &JsValue) -> bool {
-    value.is_instance_of::<js_sys::Error>()
-        && Reflect::get(value, &"name".into())
-            .ok()
+    // Not `instanceof Error`: an error made in another realm (an iframe, a worker's copy of
+    // the package, a `vm` context) is not an instance of this realm's `Error`.
+    let field = |key: &str| Reflect::get(value, &key.into()).ok();
+    value.is_object()
+        && field("name")
             .and_then(|n| n.as_string())
             .is_some_and(|n| n == "EstuaryError")
+        && field("kind").is_some_and(|k| k.is_string())
 }

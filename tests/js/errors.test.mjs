@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
+import { runInNewContext } from "node:vm";
 
 import init, { EstuaryUser, EstuaryError, isEstuaryError, tokenHash } from "../../pkg/estuary_user.js";
 
@@ -48,6 +49,16 @@ test("a bad baseUrl throws without echoing the token", () => {
   assert.equal(e.kind, "invalid_input");
   assert.match(e.message, /baseUrl must be an absolute http\(s\) URL/);
   assert.ok(!e.message.includes("ESTsecretARY"));
+});
+
+test("isEstuaryError recognises an EstuaryError from another realm", () => {
+  // As a second copy of the package in another realm makes it: not an instance of this
+  // realm's Error, so only the name and the fields can tell.
+  const foreign = runInNewContext(
+    'Object.assign(new Error("m"), { name: "EstuaryError", kind: "network" })',
+  );
+  assert.equal(foreign instanceof Error, false);
+  assert.ok(isEstuaryError(foreign));
 });
 
 test("isEstuaryError is false for other errors and values", () => {
