@@ -17,6 +17,13 @@ fi
 wasm-bindgen --version 2>/dev/null | grep -qF 0.2.130 || cargo install wasm-bindgen-cli --version 0.2.130
 wasm-pack --version 2>/dev/null | grep -qF 0.15.1 || cargo install wasm-pack --version 0.15.1 --locked
 
-npm ci --no-audit --no-fund --loglevel=error
+# The size breakdown of the benchmark (run in smoke mode by the tests).
+twiggy --version 2>/dev/null | grep -qF 0.8.0 || cargo install twiggy --version 0.8.0 --locked
+
+# npm ci deletes node_modules first, which breaks anything running from it at that moment:
+# only run it when the lock is newer than the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
 # npm's binaryen must come before any Debian wasm-opt (which corrupts wasm-bindgen output).
 export PATH="$PWD/node_modules/.bin:$PATH"

@@ -26,6 +26,9 @@ printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
 echo "== the npm package as Node, Vite and TypeScript users install it (tests/package/)"
 bash scripts/test-package.sh
 
+echo "== benchmark smoke run (bench/run.mjs --quick: every section, few iterations; the size budget is enforced)"
+node bench/run.mjs --quick
+
 echo "== the JS error contract on the built package"
 node --test tests/js/
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The benchmark: builds the release package (web target), then measures its size (budget:
+# .wasm ≤ 40 KB gzip -9, JS glue ≤ 6 KB; over budget = exit 1) and runs the wasm client
+# against a plain fetch client in headless Chromium against the local node: per-call overhead,
+# large answers, init, memory, concurrency. Prints a table; writes bench/results/latest.json.
+#
+#   bash scripts/bench.sh            # full run (a few minutes)
+#   bash scripts/bench.sh --quick    # smoke: few iterations, every section, same size budget
+#
+# Other options are passed to bench/run.mjs (--only, --iterations, --out, --seed; see --help).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/setup.sh
+bash scripts/build-pkg.sh
+exec node bench/run.mjs "$@"
