@@ -58,12 +58,12 @@ impl Client {
         }
         let base_url = normalize_base_url(options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         Ok(Client {
-            connection: Rc::new(Connection {
+            connection: Rc::new(Connection::new(
                 token,
                 base_url,
-                timeout_ms: options.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
+                options.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
                 max_retries,
-            }),
+            )),
         })
     }
 

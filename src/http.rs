@@ -64,6 +64,27 @@ pub(crate) struct Connection {
     pub(crate) base_url: String,
     pub(crate) timeout_ms: u32,
     pub(crate) max_retries: u32,
+    /// `{ Authorization: "Bearer <token>" }`, made once: `fetch` only reads it, and building
+    /// it per call was a measurable part of the per-call cost (bench, "per call").
+    headers: Object,
+}
+
+impl Connection {
+    pub(crate) fn new(token: Token, base_url: String, timeout_ms: u32, max_retries: u32) -> Self {
+        let headers = Object::new();
+        set(
+            &headers,
+            "Authorization",
+            &format!("Bearer {}", token.expose()).into(),
+        );
+        Connection {
+            token,
+            base_url,
+            timeout_ms,
+            max_retries,
+            headers,
+        }
+    }
 }
 
 /// A failed try, with what a retry needs.
@@ -152,15 +173,9 @@ impl Connection {
         cancel: CallSignal,
     ) -> Result<Answer, Failure> {
         let url = format!("{}{}", self.base_url, path_and_query);
-        let headers = Object::new();
-        set(
-            &headers,
-            "Authorization",
-            &format!("Bearer {}", self.token.expose()).into(),
-        );
         let init = Object::new();
         set(&init, "method", &method.as_str().into());
-        set(&init, "headers", &headers);
+        set(&init, "headers", &self.headers);
         // BEHAVIOUR.md "CORS": the node allows any origin but no credentials.
         set(&init, "credentials", &"omit".into());
         set(&init, "signal", &cancel.signal());
