@@ -12,23 +12,13 @@
 
 import init, { EstuaryUser } from '/pkg/estuary_user.js';
 import { PlainClient } from './plain-client.js';
+import { prng } from './prng.js';
 
 let exports = null; // what init() resolved with: the wasm exports, `memory` among them
 
 const now = () => performance.now();
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** A small seeded PRNG (mulberry32), so a run's call order can be reproduced. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function wasmMemoryBytes() {
   return exports ? exports.memory.buffer.byteLength : null;

@@ -22,6 +22,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 import { startServer } from '../tests/server/estuary-server.mjs';
+import { prng } from './prng.js';
 import { startStaticServer } from './static-server.mjs';
 
 // --- budgets and goals (KB = 1000 bytes, KiB = 1024 bytes) ----------------------------------
@@ -134,17 +135,6 @@ function summary(values) {
   };
 }
 
-/** Seeded PRNG (mulberry32) for the bootstrap. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 95 % bootstrap interval of median(a) / median(b). */
 function ratioInterval(a, b, resamples = 2000, seed = 1) {

@@ -1,0 +1,13 @@
+// Shared by the page (bench.js) and the driver (run.mjs).
+
+/** A small seeded PRNG (mulberry32): a run's call order and its bootstrap can be reproduced. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
