@@ -32,9 +32,10 @@ impl Token {
         &self.0
     }
 
-    /// `text` with every occurrence of this token replaced by `<redacted>`: a proxy or a
+    /// `text` with every occurrence of this token replaced by `[redacted]`: a proxy or a
     /// buggy node could echo the request in an error body, and the token never leaves this
-    /// crate. A plain byte scan rather than `str::replace`, whose substring searcher costs
+    /// crate. Square brackets, because the excerpt of an HTML body strips anything that looks
+    /// like a tag. A plain byte scan rather than `str::replace`, whose substring searcher costs
     /// the `.wasm` about 2 KB.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn redact(&self, text: String) -> String {
@@ -47,7 +48,7 @@ impl Token {
         let mut rest = bytes;
         while !rest.is_empty() {
             if rest.starts_with(secret) {
-                out.extend_from_slice(b"<redacted>");
+                out.extend_from_slice(b"[redacted]");
                 rest = rest.get(secret.len()..).unwrap_or_default();
             } else if let Some((&b, tail)) = rest.split_first() {
                 out.push(b);
@@ -219,7 +220,7 @@ mod tests {
         let token = Token::new("ESTabcARY").unwrap();
         assert_eq!(
             token.redact("x ESTabcARY yé ESTabcARYESTabcARY ESTab".into()),
-            "x <redacted> yé <redacted><redacted> ESTab"
+            "x [redacted] yé [redacted][redacted] ESTab"
         );
         assert_eq!(token.redact("é".into()), "é");
     }

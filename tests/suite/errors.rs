@@ -269,3 +269,21 @@ pub async fn sleep(ms: i32) {
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn an_error_body_that_echoes_the_token_is_redacted() {
+    // A proxy or a buggy node may echo the request; the token must not reach the caller.
+    reset().await;
+    let body = format!("<h1>502</h1> upstream said: Authorization: Bearer {TOKEN} ({TOKEN})");
+    fault(&format!(
+        r#"{{"path": "/user/stats", "count": 3, "status": 502, "body": {body:?}}}"#
+    ))
+    .await;
+    let error = stats_error(&client(TOKEN), obj(&[("maxRetries", 0.into())])).await;
+    let error = expect_kind(error, "server");
+    assert_no_token(&error, TOKEN);
+    assert_eq!(
+        text(&error, "details"),
+        "502 upstream said: Authorization: Bearer [redacted] ([redacted])"
+    );
+}
