@@ -5,4 +5,5 @@ mod errors;
 mod helpers;
 mod keys;
 mod retries;
+mod rust_api;
 mod user;
