@@ -23,7 +23,7 @@ pub struct EstuaryError {
 #[wasm_bindgen]
 impl EstuaryError {
     /// Always throws: only the library makes these.
-    #[wasm_bindgen(constructor, skip_typescript)]
+    #[wasm_bindgen(constructor, skip_typescript, skip_jsdoc)]
     pub fn new() -> Result<EstuaryError, JsValue> {
         Err(to_js(&Error::invalid(
             "EstuaryError is thrown by estuary-user; it cannot be constructed",
@@ -86,7 +86,7 @@ pub(crate) fn to_js(error: &Error) -> JsValue {
 }
 
 /// Whether `value` is an `EstuaryError`, across realms too (checks its `name`).
-#[wasm_bindgen(js_name = isEstuaryError, unchecked_return_type = "value is EstuaryError")]
+#[wasm_bindgen(js_name = isEstuaryError, skip_jsdoc, unchecked_return_type = "value is EstuaryError")]
 pub fn is_estuary_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: &JsValue) -> bool {
     // Not `instanceof Error`: an error made in another realm (an iframe, a worker's copy of
     // the package, a `vm` context) is not an instance of this realm's `Error`.

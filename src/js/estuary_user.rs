@@ -28,7 +28,7 @@ pub struct EstuaryUser {
 #[wasm_bindgen]
 impl EstuaryUser {
     /// Checks the options (throws `invalid_input`); sends nothing.
-    #[wasm_bindgen(constructor)]
+    #[wasm_bindgen(constructor, skip_jsdoc)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EstuaryUserOptions")] options: JsValue,
     ) -> Result<EstuaryUser, JsValue> {
@@ -39,13 +39,13 @@ impl EstuaryUser {
     }
 
     /// The node's URL, normalised (no trailing slash).
-    #[wasm_bindgen(getter, js_name = baseUrl)]
+    #[wasm_bindgen(getter, js_name = baseUrl, skip_jsdoc)]
     pub fn base_url(&self) -> String {
         self.client.base_url().to_owned()
     }
 
     /// Every non-revoked key of the user, session tokens included (`GET /user/api-keys`).
-    #[wasm_bindgen(js_name = listApiKeys, unchecked_return_type = "Promise<ApiKey[]>")]
+    #[wasm_bindgen(js_name = listApiKeys, skip_jsdoc, unchecked_return_type = "Promise<ApiKey[]>")]
     pub fn list_api_keys(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
@@ -62,7 +62,7 @@ impl EstuaryUser {
     }
 
     /// Creates a key (`POST /user/api-keys`); its `token` is shown only here. Never retried.
-    #[wasm_bindgen(js_name = createApiKey, unchecked_return_type = "Promise<ApiKey>")]
+    #[wasm_bindgen(js_name = createApiKey, skip_jsdoc, unchecked_return_type = "Promise<ApiKey>")]
     pub fn create_api_key(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CreateApiKeyParams")] params: JsValue,
@@ -83,7 +83,7 @@ impl EstuaryUser {
     }
 
     /// Revokes a key by token, `tokenHash` or `ApiKey` (`DELETE /user/api-keys/{key}`).
-    #[wasm_bindgen(js_name = revokeApiKey, unchecked_return_type = "Promise<void>")]
+    #[wasm_bindgen(js_name = revokeApiKey, skip_jsdoc, unchecked_return_type = "Promise<void>")]
     pub fn revoke_api_key(
         &self,
         #[wasm_bindgen(js_name = keyOrHash, unchecked_param_type = "string | ApiKey")]
@@ -104,7 +104,7 @@ impl EstuaryUser {
     }
 
     /// The user's contents and deals (`GET /user/export`); not paginated.
-    #[wasm_bindgen(js_name = exportData, unchecked_return_type = "Promise<UserExport>")]
+    #[wasm_bindgen(js_name = exportData, skip_jsdoc, unchecked_return_type = "Promise<UserExport>")]
     pub fn export_data(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
@@ -121,7 +121,7 @@ impl EstuaryUser {
     }
 
     /// Bytes stored and pin count (`GET /user/stats`).
-    #[wasm_bindgen(js_name = getStats, unchecked_return_type = "Promise<UserStats>")]
+    #[wasm_bindgen(js_name = getStats, skip_jsdoc, unchecked_return_type = "Promise<UserStats>")]
     pub fn get_stats(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
@@ -141,7 +141,7 @@ impl EstuaryUser {
 }
 
 /// The node's `tokenHash` of a token (SHA-256, base64url, no padding).
-#[wasm_bindgen(js_name = tokenHash)]
+#[wasm_bindgen(js_name = tokenHash, skip_jsdoc)]
 pub fn token_hash(
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
 ) -> Result<String, JsValue> {
