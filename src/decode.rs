@@ -1,4 +1,4 @@
-//! Checking the JSON the platform parsed (`Response.json()`) against what each endpoint
+//! Checking the JSON the platform parsed (`JSON.parse` of the body) against what each endpoint
 //! returns (BEHAVIOUR.md), and reading it into the crate's models.
 //!
 //! Done with `Reflect` on the parsed value rather than serde-wasm-bindgen: the facade can
@@ -29,8 +29,8 @@ extern "C" {
     type Parsed;
 
     /// `value[key]`. JSON.parse makes plain data without getters, so a read cannot throw and
-    /// needs no try/catch wrapper (`Reflect::get` has one): that wrapper was most of the cost
-    /// of checking a 10,000-key list. Only called on objects (a read of `null` would throw).
+    /// needs no try/catch wrapper per read, as `Reflect::get` has. Only called on objects (a
+    /// read of `null` would throw).
     #[wasm_bindgen(method, structural, indexing_getter)]
     fn read(this: &Parsed, key: &JsValue) -> JsValue;
 }
