@@ -151,6 +151,18 @@ pub fn token_hash(
         .ok_or_else(|| to_js(&Error::invalid("tokenHash expects a string")))
 }
 
+/// `null` for a valid `createApiKey` expiry, else the message `createApiKey` would reject
+/// with: for form validation without a call.
+#[wasm_bindgen(js_name = checkExpiry, skip_jsdoc)]
+pub fn check_expiry(
+    #[wasm_bindgen(unchecked_param_type = "string")] expiry: JsValue,
+) -> Option<String> {
+    match expiry.as_string() {
+        Some(expiry) => Expiry::parse(&expiry).err().map(|e| e.to_string()),
+        None => Some("expiry must be a string".into()),
+    }
+}
+
 /// One call of the facade, boxed so that every method shares one promise adapter (each
 /// distinct future type would otherwise add its own copy of it to the `.wasm`).
 type Call = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;

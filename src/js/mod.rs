@@ -7,7 +7,7 @@ mod estuary_user;
 mod types;
 
 pub use error::{is_estuary_error, EstuaryError};
-pub use estuary_user::{token_hash, EstuaryUser};
+pub use estuary_user::{check_expiry, token_hash, EstuaryUser};
 
 /// With the `console-panic-hook` feature (off by default), a Rust panic is logged to the
 /// console before the module traps. No code path should panic; this is for debugging.
