@@ -2,8 +2,9 @@
 
 use wasm_bindgen::JsValue;
 
+use crate::call::{Call, CallFuture, Endpoint, KeyRef, Output};
 use crate::client::Client;
-use crate::decode;
+use crate::decode::{self, ReadEnvelope, Serde};
 use crate::error::Error;
 use crate::http::{CallOptions, Method};
 use crate::models::{ApiKey, CreateApiKeyParams};
@@ -12,51 +13,44 @@ use crate::url::{path_segment, query_string};
 impl Client {
     /// Every non-revoked key of the user: session tokens, expired and legacy keys included,
     /// in no guaranteed order.
-    pub async fn list_api_keys(&self, options: &CallOptions) -> Result<Vec<ApiKey>, Error> {
-        decode::api_keys(&self.list_api_keys_json(options).await?)
+    pub fn list_api_keys(&self) -> Call<'_, Vec<ApiKey>> {
+        Call::new(self, Endpoint::ListApiKeys)
     }
 
-    /// Creates a key; the answer is the only time its plaintext `token` is ever shown.
+    /// Creates a key (set `.expiry()`, `.perms()`, `.label()` on the call); the answer is the
+    /// only time its plaintext `token` is ever shown.
     ///
-    /// POST is not idempotent (two sends make two keys), so a failure after sending says
-    /// that a key may have been created: list the keys before trying again.
-    pub async fn create_api_key(
-        &self,
-        params: &CreateApiKeyParams,
-        options: &CallOptions,
-    ) -> Result<ApiKey, Error> {
-        decode::api_key(&self.create_api_key_json(params, options).await?)
+    /// POST is not idempotent (two sends make two keys), so it is never retried, and a
+    /// failure after sending says that a key may have been created: list the keys before
+    /// trying again.
+    pub fn create_api_key(&self) -> Call<'_, ApiKey> {
+        Call::new(self, Endpoint::CreateApiKey(CreateApiKeyParams::default()))
     }
 
-    /// Revokes a key by its plaintext token or its `tokenHash` (prefer the hash: it keeps
-    /// the secret out of URLs and logs). The node answers 200 whether or not a key matched.
-    pub async fn revoke_api_key(
-        &self,
-        key_or_hash: &str,
-        options: &CallOptions,
-    ) -> Result<(), Error> {
-        let segment = path_segment("the key or hash to revoke", key_or_hash)?;
-        self.connection
-            .send(
-                Method::Delete,
-                &format!("/user/api-keys/{segment}"),
-                options,
-            )
-            .await?
-            .empty()
-            .await
+    /// Revokes a key by its plaintext token, its `tokenHash` or an [`ApiKey`]. The node
+    /// answers 200 whether or not a key matched.
+    ///
+    /// The client's own token is sent as its hash, which the node matches too
+    /// (BEHAVIOUR.md "DELETE /user/api-keys"): only a legacy row's token, which has no hash,
+    /// ever travels in the path.
+    pub fn revoke_api_key<'a>(&'a self, key: impl Into<KeyRef<'a>>) -> Call<'a, ()> {
+        Call::new(self, Endpoint::RevokeApiKey(key.into().0))
     }
 
-    /// [`Client::list_api_keys`] as the JSON value the platform parsed, not yet checked.
-    pub(crate) async fn list_api_keys_json(&self, options: &CallOptions) -> Result<JsValue, Error> {
+    /// `GET /user/api-keys` as the JSON value the platform parsed, not yet checked.
+    pub(crate) async fn list_api_keys_json<E: ReadEnvelope>(
+        &self,
+        options: &CallOptions,
+    ) -> Result<JsValue, Error> {
         self.connection
-            .send(Method::Get, "/user/api-keys", options)
+            .send::<E>(Method::Get, "/user/api-keys", "GET /user/api-keys", options)
             .await?
             .json()
             .await
     }
 
-    pub(crate) async fn create_api_key_json(
+    /// `POST /user/api-keys` as parsed JSON, not yet checked.
+    pub(crate) async fn create_api_key_json<E: ReadEnvelope>(
         &self,
         params: &CreateApiKeyParams,
         options: &CallOptions,
@@ -67,13 +61,85 @@ impl Client {
         }
         // Parameters are query parameters only; the node ignores any body (BEHAVIOUR.md).
         let path = format!("/user/api-keys{}", query_string(params.query_pairs()));
-        let answer = self.connection.send(Method::Post, &path, options).await;
+        let answer = self
+            .connection
+            .send::<E>(Method::Post, &path, "POST /user/api-keys", options)
+            .await;
         let answer = answer.map_err(maybe_created)?;
         answer.json().await.map_err(maybe_created)
+    }
+
+    /// `DELETE /user/api-keys/{key_or_hash}`.
+    pub(crate) async fn revoke_api_key_with<E: ReadEnvelope>(
+        &self,
+        key_or_hash: &str,
+        options: &CallOptions,
+    ) -> Result<(), Error> {
+        // The client's own token never travels in a URL: its hash revokes it as well.
+        let own_hash;
+        let key_or_hash = if key_or_hash == self.connection.token.expose() {
+            own_hash = self.connection.token.hash();
+            own_hash.as_str()
+        } else {
+            key_or_hash
+        };
+        let segment = path_segment("the key or hash to revoke", key_or_hash)?;
+        self.connection
+            .send::<E>(
+                Method::Delete,
+                &format!("/user/api-keys/{segment}"),
+                // The segment may be a legacy row's token: messages never repeat it.
+                "DELETE /user/api-keys/{key}",
+                options,
+            )
+            .await?
+            .empty()
+            .await
     }
 }
 
 /// When a create fails without a clear answer, the node may still have made the key.
-fn maybe_created(error: Error) -> Error {
+pub(crate) fn maybe_created(error: Error) -> Error {
     error.with_note("The node may have created the key anyway: list the keys before trying again.")
+}
+
+impl Output for Vec<ApiKey> {
+    fn run<'a>(client: &'a Client, _: Endpoint<'a>, options: CallOptions) -> CallFuture<'a, Self> {
+        Box::pin(
+            async move { decode::api_keys(client.list_api_keys_json::<Serde>(&options).await?) },
+        )
+    }
+}
+
+impl Output for ApiKey {
+    fn run<'a>(
+        client: &'a Client,
+        endpoint: Endpoint<'a>,
+        options: CallOptions,
+    ) -> CallFuture<'a, Self> {
+        Box::pin(async move {
+            let Endpoint::CreateApiKey(params) = endpoint else {
+                return Err(Error::invalid("not a create call"));
+            };
+            let json = client
+                .create_api_key_json::<Serde>(&params, &options)
+                .await?;
+            decode::api_key(json).map_err(maybe_created)
+        })
+    }
+}
+
+impl Output for () {
+    fn run<'a>(
+        client: &'a Client,
+        endpoint: Endpoint<'a>,
+        options: CallOptions,
+    ) -> CallFuture<'a, Self> {
+        Box::pin(async move {
+            let Endpoint::RevokeApiKey(key) = endpoint else {
+                return Err(Error::invalid("not a revoke call"));
+            };
+            client.revoke_api_key_with::<Serde>(key, &options).await
+        })
+    }
 }

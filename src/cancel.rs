@@ -4,6 +4,10 @@
 //! Written with a timer and a listener rather than `AbortSignal.any`/`AbortSignal.timeout`
 //! so that it works in Node 18, and so that both are removed when the call ends: nothing
 //! outlives a call (see `Drop`).
+//!
+//! `fetch` only ever sees this controller's signal, never the caller's, and it is always
+//! aborted with an `Error` as its reason: whatever the caller aborts with (`"why"`, `42`,
+//! `null`), `fetch` rejects with an `Error`.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -29,6 +33,8 @@ extern "C" {
 pub(crate) enum Cause {
     Timeout,
     Aborted,
+    /// The call's future was dropped (only seen by `Drop`).
+    Dropped,
 }
 
 /// Owns the merged signal of one call; dropping it clears the timer and the listener.
@@ -38,6 +44,8 @@ pub(crate) struct CallSignal {
     timeout_ms: u32,
     timer: Option<(JsValue, Closure<dyn FnMut()>)>,
     listener: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    /// Set once the whole answer was read: dropping the call earlier aborts its fetch.
+    settled: bool,
 }
 
 impl CallSignal {
@@ -55,6 +63,7 @@ impl CallSignal {
             timeout_ms,
             timer: None,
             listener: None,
+            settled: false,
         };
         if let Some(user) = user {
             if user.aborted() {
@@ -85,9 +94,14 @@ impl CallSignal {
         Closure::new(move || {
             if cause.get().is_none() {
                 cause.set(Some(why));
-                controller.abort();
+                abort(&controller, why);
             }
         })
+    }
+
+    /// The answer was read in full: nothing is left to abort when the call is dropped.
+    pub(crate) fn settle(&mut self) {
+        self.settled = true;
     }
 
     /// The signal to give to `fetch`.
@@ -123,7 +137,7 @@ impl CallSignal {
     /// The error for a call cancelled by `cause`.
     pub(crate) fn error(&self, cause: Cause) -> Error {
         match cause {
-            Cause::Aborted => aborted_error(),
+            Cause::Aborted | Cause::Dropped => aborted_error(),
             Cause::Timeout => Error::Timeout {
                 message: format!(
                     "the Estuary node did not answer within {} ms (timeoutMs)",
@@ -140,8 +154,25 @@ pub(crate) fn aborted_error() -> Error {
     }
 }
 
+/// Aborts `controller` with an `Error` reason, so that `fetch` and body reads reject with an
+/// `Error` (gloo-net and `error_message` expect one) whatever the caller's reason was.
+fn abort(controller: &AbortController, why: Cause) {
+    let reason = match why {
+        Cause::Timeout => "estuary-user: the call timed out",
+        Cause::Aborted => "estuary-user: the call was aborted",
+        Cause::Dropped => "estuary-user: the call was dropped",
+    };
+    controller.abort_with_reason(&js_sys::Error::new(reason));
+}
+
 impl Drop for CallSignal {
     fn drop(&mut self) {
+        // A Rust future dropped before its answer was read (`select!`, a cancelled task)
+        // cancels its request, as reqwest's wasm client does.
+        if !self.settled && self.cause.get().is_none() {
+            self.cause.set(Some(Cause::Dropped));
+            abort(&self.controller, Cause::Dropped);
+        }
         if let Some((handle, _)) = &self.timer {
             clear_timeout(handle);
         }

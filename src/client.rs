@@ -1,31 +1,75 @@
-//! The Rust client: a cheap-to-clone handle that owns the connection settings.
+//! The Rust client: a cheap-to-clone handle that owns the connection settings, made by
+//! [`ClientBuilder`].
 
+use core::fmt;
 use std::rc::Rc;
+use std::time::Duration;
 
 use crate::error::Error;
 use crate::http::Connection;
+use crate::limits::{check_retries, timeout_ms, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 use crate::token::Token;
 use crate::url::{normalize_base_url, DEFAULT_BASE_URL};
 
-/// The default per-call timeout: 30 s.
-pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
-/// The default number of retries of GET and DELETE calls.
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
-/// The most retries a call may ask for.
-pub const MAX_RETRIES_LIMIT: u32 = 10;
+/// Settings of a [`Client`]; see [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    token: String,
+    base_url: Option<String>,
+    timeout: Option<Duration>,
+    max_retries: u32,
+}
 
-/// Settings for [`Client::new`].
-#[derive(Clone, Debug, Default)]
-pub struct ClientOptions {
-    /// An API key or session token of the user. Never logged or put in a URL.
-    pub token: String,
-    /// The node's URL, optionally with a path prefix; defaults to [`DEFAULT_BASE_URL`].
-    pub base_url: Option<String>,
-    /// Per-call timeout in milliseconds (default 30 000; `Some(0)` means none).
-    pub timeout_ms: Option<u32>,
-    /// Retries of GET and DELETE on network errors, 429, 502, 503, 504 (default 2, at most
-    /// 10). POST is never retried.
-    pub max_retries: Option<u32>,
+impl fmt::Debug for ClientBuilder {
+    /// The token is a secret: `Debug` never shows it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &"<redacted>")
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The node's URL, optionally with a path prefix (default [`DEFAULT_BASE_URL`], which
+    /// was discontinued in 2023: a self-hosted node listens on `http://localhost:3004`).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> ClientBuilder {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// The limit of each call, retries and their waits included (default
+    /// [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT), at most [`MAX_TIMEOUT`](crate::MAX_TIMEOUT)).
+    pub fn timeout(mut self, timeout: Duration) -> ClientBuilder {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Calls have no time limit (they can still be cancelled by a signal or by dropping).
+    pub fn no_timeout(mut self) -> ClientBuilder {
+        self.timeout = None;
+        self
+    }
+
+    /// Retries of GET and DELETE calls on network errors, 429, 502, 503 and 504 (default
+    /// [`DEFAULT_MAX_RETRIES`](crate::DEFAULT_MAX_RETRIES), at most [`MAX_RETRIES`](crate::MAX_RETRIES)). POST is never retried.
+    pub fn max_retries(mut self, max_retries: u32) -> ClientBuilder {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Checks the settings (nothing is sent) and makes the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let token = Token::new(&self.token)?;
+        let max_retries = check_retries(self.max_retries)?;
+        let timeout_ms = timeout_ms(self.timeout)?;
+        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        Ok(Client {
+            connection: Rc::new(Connection::new(token, base_url, timeout_ms, max_retries)),
+        })
+    }
 }
 
 /// A client for the `/user/*` endpoints of one Estuary node, as one user.
@@ -37,37 +81,40 @@ pub struct Client {
     pub(crate) connection: Rc<Connection>,
 }
 
-impl core::fmt::Debug for Client {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl fmt::Debug for Client {
+    /// Never shows the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.connection.base_url)
             .field("timeout_ms", &self.connection.timeout_ms)
+            .field("max_retries", &self.connection.max_retries)
             .finish_non_exhaustive()
     }
 }
 
 impl Client {
-    /// Checks the options (nothing is sent) and makes a client.
-    pub fn new(options: ClientOptions) -> Result<Client, Error> {
-        let token = Token::new(&options.token)?;
-        let max_retries = options.max_retries.unwrap_or(DEFAULT_MAX_RETRIES);
-        if max_retries > MAX_RETRIES_LIMIT {
-            return Err(Error::invalid(format!(
-                "maxRetries must be at most {MAX_RETRIES_LIMIT}"
-            )));
+    /// Starts a client for the user whose API key or session token is `token`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), estuary_user::Error> {
+    /// use std::time::Duration;
+    /// let client = estuary_user::Client::builder("EST…ARY")
+    ///     .base_url("http://localhost:3004")
+    ///     .timeout(Duration::from_secs(10))
+    ///     .build()?;
+    /// let keys = client.list_api_keys().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn builder(token: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            token: token.into(),
+            base_url: None,
+            timeout: Some(DEFAULT_TIMEOUT),
+            max_retries: DEFAULT_MAX_RETRIES,
         }
-        let base_url = normalize_base_url(options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        Ok(Client {
-            connection: Rc::new(Connection::new(
-                token,
-                base_url,
-                options.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS),
-                max_retries,
-            )),
-        })
     }
 
-    /// The normalised base URL (no trailing slash).
+    /// The normalised base URL (lower-case scheme, no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.connection.base_url
     }

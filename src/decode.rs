@@ -1,20 +1,20 @@
-//! Checking the JSON the platform parsed (`JSON.parse` of the body) against what each endpoint
-//! returns (BEHAVIOUR.md), and reading it into the crate's models.
+//! The answers of the five endpoints, from the JSON the platform parsed (`JSON.parse` of the
+//! body) to what each call returns (BEHAVIOUR.md).
 //!
-//! Done with `Reflect` on the parsed value rather than serde-wasm-bindgen: the facade can
-//! check a 10,000-key list in place without copying its strings into wasm and back, and the
-//! `.wasm` carries no serde machinery or float formatting (README, "Size").
+//! Two steps. `check_*` checks a parsed value in place and fills what old nodes omit or Go
+//! sends as `null`, with messages that name the field and never repeat a value from the body
+//! (a key list holds secrets). The JS facade stops there and returns the checked value as
+//! parsed: a 10,000-key list or a 5 MB export is never copied into wasm and back. The Rust
+//! API then turns the checked value into the crate's serde models with
+//! `serde_wasm_bindgen::from_value`, the one decoder into Rust types.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::{Envelope, Error};
-use crate::models::{whole_count, ApiKey, ExportV1, JsonValue, UserExport, UserStats};
-
-/// How deep the Rust API follows nested export items before calling them malformed: a
-/// hostile body could otherwise exhaust the wasm stack, which traps the whole module.
-const MAX_DEPTH: u32 = 64;
+use crate::models::{whole_count, ApiKey, UserExport, UserStats, TOO_DEEP};
 
 fn bad(message: impl Into<String>) -> Error {
     Error::Decode {
@@ -91,21 +91,6 @@ impl KeyFields {
         }
         Ok(())
     }
-
-    /// Reads a row that [`KeyFields::check`] accepted.
-    fn read(&self, row: &JsValue) -> ApiKey {
-        let [token, token_hash, label, expiry] = self
-            .strings
-            .each_ref()
-            .map(|(key, _)| get(row, key).as_string().unwrap_or_default());
-        ApiKey {
-            token,
-            token_hash,
-            label,
-            expiry,
-            is_session: get(row, &self.is_session).as_bool().unwrap_or_default(),
-        }
-    }
 }
 
 /// Checks `GET /user/api-keys`: a flat array of keys (never nested, BEHAVIOUR.md).
@@ -117,47 +102,27 @@ pub(crate) fn check_api_keys(json: &JsValue) -> Result<(), Error> {
     rows.iter().try_for_each(|row| fields.check(&row))
 }
 
-/// Reads `GET /user/api-keys`.
-pub(crate) fn api_keys(json: &JsValue) -> Result<Vec<ApiKey>, Error> {
-    check_api_keys(json)?;
-    let fields = KeyFields::new();
-    Ok(Array::from(json)
-        .iter()
-        .map(|row| fields.read(&row))
-        .collect())
-}
-
 /// Checks the answer of `POST /user/api-keys`: one key.
 pub(crate) fn check_api_key(json: &JsValue) -> Result<(), Error> {
     KeyFields::new().check(json)
 }
 
-/// Reads the answer of `POST /user/api-keys`.
-pub(crate) fn api_key(json: &JsValue) -> Result<ApiKey, Error> {
-    let fields = KeyFields::new();
-    fields.check(json)?;
-    Ok(fields.read(json))
-}
-
-/// Reads `GET /user/stats`; `null` counts as 0 (BEHAVIOUR.md).
-pub(crate) fn stats(json: &JsValue) -> Result<UserStats, Error> {
+/// Checks `GET /user/stats` in place: `null` or a missing count becomes 0 (BEHAVIOUR.md);
+/// anything else must be a non-negative whole number.
+pub(crate) fn check_stats(json: &JsValue) -> Result<(), Error> {
     if !is_plain_object(json) {
         return Err(bad("the stats are not an object"));
     }
-    let count = |name: &str| {
-        let value = get(json, &JsValue::from_str(name));
+    for name in ["totalSize", "numPins"] {
+        let key = JsValue::from_str(name);
+        let value = get(json, &key);
         if value.is_undefined() || value.is_null() {
-            return Ok(0);
+            let _ = Reflect::set(json, &key, &JsValue::from_f64(0.0));
+        } else if value.as_f64().and_then(whole_count).is_none() {
+            return Err(bad(format!("{name} is not a non-negative whole number")));
         }
-        value
-            .as_f64()
-            .and_then(whole_count)
-            .ok_or_else(|| bad(format!("{name} is not a non-negative whole number")))
-    };
-    Ok(UserStats {
-        total_size: count("totalSize")?,
-        num_pins: count("numPins")?,
-    })
+    }
+    Ok(())
 }
 
 /// Checks `GET /user/export` without copying it (it can be megabytes): the capitalised
@@ -187,69 +152,86 @@ pub(crate) fn check_export(json: &JsValue) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reads `GET /user/export`.
-pub(crate) fn export(json: &JsValue) -> Result<UserExport, Error> {
-    check_export(json)?;
-    let field = |object: &JsValue, key: &str| get(object, &JsValue::from_str(key));
-    let list = |v1: &JsValue, key: &str| match any(&field(v1, key), 0)? {
-        JsonValue::Array(items) => Ok(items),
-        _ => Err(bad(format!("the export's {key} is not an array"))),
-    };
-    let v1 = field(json, "Version1");
-    Ok(UserExport {
-        version: field(json, "Version").as_string().unwrap_or_default(),
-        date: field(json, "Date").as_string().unwrap_or_default(),
-        version1: ExportV1 {
-            contents: list(&v1, "Contents")?,
-            deals: list(&v1, "Deals")?,
-        },
+/// A checked value as a serde model. serde's own messages are not shown: they quote the
+/// offending value (`invalid type: string "EST…"`), and the checks already named the field.
+fn from_checked<T: DeserializeOwned>(json: JsValue, what: &str) -> Result<T, Error> {
+    serde_wasm_bindgen::from_value(json).map_err(|_| bad(format!("{what} could not be decoded")))
+}
+
+/// `GET /user/api-keys` for the Rust API.
+pub(crate) fn api_keys(json: JsValue) -> Result<Vec<ApiKey>, Error> {
+    check_api_keys(&json)?;
+    from_checked(json, "the key list")
+}
+
+/// `POST /user/api-keys` for the Rust API.
+pub(crate) fn api_key(json: JsValue) -> Result<ApiKey, Error> {
+    check_api_key(&json)?;
+    from_checked(json, "the new key")
+}
+
+/// `GET /user/stats` for the Rust API.
+pub(crate) fn stats(json: JsValue) -> Result<UserStats, Error> {
+    check_stats(&json)?;
+    from_checked(json, "the stats")
+}
+
+/// `GET /user/export` for the Rust API: items deeper than `models::MAX_DEPTH` are refused
+/// (a hostile body must not exhaust the wasm stack, which would trap the whole module).
+pub(crate) fn export(json: JsValue) -> Result<UserExport, Error> {
+    check_export(&json)?;
+    serde_wasm_bindgen::from_value(json).map_err(|error| {
+        // The depth limit's message is the crate's own, so it is the one message passed on.
+        let error = JsValue::from(error);
+        let message = Reflect::get(&error, &"message".into()).ok();
+        if message.and_then(|m| m.as_string()).as_deref() == Some(TOO_DEEP) {
+            bad(TOO_DEEP)
+        } else {
+            bad("the export could not be decoded")
+        }
     })
 }
 
-/// Any value `JSON.parse` can make.
-fn any(value: &JsValue, depth: u32) -> Result<JsonValue, Error> {
-    if depth > MAX_DEPTH {
-        return Err(bad("the export is nested too deeply"));
-    }
-    Ok(if value.is_null() || value.is_undefined() {
-        JsonValue::Null
-    } else if let Some(b) = value.as_bool() {
-        JsonValue::Bool(b)
-    } else if let Some(n) = value.as_f64() {
-        JsonValue::Number(n)
-    } else if let Some(s) = value.as_string() {
-        JsonValue::String(s)
-    } else if let Some(items) = value.dyn_ref::<Array>() {
-        let items = items.iter().map(|item| any(&item, depth + 1));
-        JsonValue::Array(items.collect::<Result<_, _>>()?)
-    } else if value.is_object() {
-        let keys = Object::keys(value.unchecked_ref::<Object>());
-        let entries = keys.iter().map(|key| {
-            let item = any(&get(value, &key), depth + 1)?;
-            Ok((key.as_string().unwrap_or_default(), item))
-        });
-        JsonValue::Object(entries.collect::<Result<_, Error>>()?)
-    } else {
-        return Err(bad("the export holds a value that is not JSON"));
-    })
+/// How a call reads the node's error envelope (BEHAVIOUR.md "Error bodies") from a parsed
+/// error body: a type parameter of the call, so that a build links only the reader it uses.
+pub(crate) trait ReadEnvelope {
+    /// The envelope, or `None` for any other body.
+    fn envelope(json: JsValue) -> Option<Envelope>;
 }
 
-/// The node's error envelope (BEHAVIOUR.md "Error bodies"): `{"error":{"reason","details"}}`
-/// or, from nodes older than mid-2022, `{"error":"ERR_…","details":"…"}`.
-pub(crate) fn envelope(json: &JsValue) -> Option<Envelope> {
-    if !is_plain_object(json) {
-        return None;
+/// The Rust API's reader: the serde model, with `serde_wasm_bindgen::from_value`.
+pub(crate) struct Serde;
+
+impl ReadEnvelope for Serde {
+    fn envelope(json: JsValue) -> Option<Envelope> {
+        serde_wasm_bindgen::from_value(json).ok()
     }
-    let text = |object: &JsValue, key: &str| get(object, &JsValue::from_str(key)).as_string();
-    let error = get(json, &JsValue::from_str("error"));
-    if let Some(reason) = error.as_string() {
-        Some(Envelope::new(Some(reason), text(json, "details")))
-    } else if is_plain_object(&error) {
-        Some(Envelope::new(
-            text(&error, "reason"),
-            text(&error, "details"),
-        ))
-    } else {
-        None
+}
+
+/// The JS facade's reader: its two strings read in place, like the facade's other answers.
+/// Not serde-wasm-bindgen: linking its deserializer into the npm package at all costs the
+/// `.wasm` 17 KB gzip and the glue 1.3 KB (its error path formats floats and `Debug`s JS
+/// values), for two strings (README, "Rust usage").
+#[cfg(feature = "js")]
+pub(crate) struct InPlace;
+
+#[cfg(feature = "js")]
+impl ReadEnvelope for InPlace {
+    fn envelope(json: JsValue) -> Option<Envelope> {
+        if !is_plain_object(&json) {
+            return None;
+        }
+        let text = |object: &JsValue, key: &str| get(object, &JsValue::from_str(key)).as_string();
+        let error = get(&json, &JsValue::from_str("error"));
+        if let Some(reason) = error.as_string() {
+            Some(Envelope::new(Some(reason), text(&json, "details")))
+        } else if is_plain_object(&error) {
+            Some(Envelope::new(
+                text(&error, "reason"),
+                text(&error, "details"),
+            ))
+        } else {
+            None
+        }
     }
 }

@@ -150,7 +150,6 @@ impl Error {
     }
 
     /// Appends a sentence to the message of a network, timeout or abort error.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn with_note(mut self, note: &str) -> Error {
         match &mut self {
             Error::Network { message }
@@ -169,7 +168,7 @@ impl Error {
     /// The body is decoded as the node's envelope (BEHAVIOUR.md "Error bodies"): the current
     /// `{"error":{"code","reason","details"}}` or the legacy `{"error":"ERR_…","details":"…"}`.
     /// Anything else (an HTML page from a proxy, an empty 504) gives a short excerpt as details.
-    pub fn from_response(status: u16, envelope: Option<Envelope>, body: &str) -> Error {
+    pub(crate) fn from_response(status: u16, envelope: Option<Envelope>, body: &str) -> Error {
         let (reason, details) = match envelope {
             Some(envelope) => (envelope.reason, envelope.details),
             None => (None, excerpt(body)),
@@ -214,47 +213,79 @@ impl std::error::Error for Error {}
 
 /// A node's JSON error body, current or legacy shape, reduced to its two strings.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Envelope {
+pub(crate) struct Envelope {
     reason: Option<String>,
     details: Option<String>,
 }
 
 impl Envelope {
     /// The `reason` and `details` of an envelope.
-    pub fn new(reason: Option<String>, details: Option<String>) -> Envelope {
+    pub(crate) fn new(reason: Option<String>, details: Option<String>) -> Envelope {
         Envelope { reason, details }
     }
 }
 
-/// The envelope as serde sees it (native decoding; in wasm the parsed JSON is read directly).
-#[derive(Deserialize)]
-struct RawEnvelope {
-    error: Option<RawEnvelopeError>,
-    details: Option<String>,
+/// Both shapes without serde's `untagged` (which buffers the whole value first, and costs
+/// the `.wasm` its buffering machinery): `error` is read as either a string or an object.
+impl<'de> Deserialize<'de> for Envelope {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            error: Option<ErrorField>,
+            details: Option<String>,
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw {
+                error: Some(ErrorField::Legacy(reason)),
+                details,
+            } => Ok(Envelope::new(Some(reason), details)),
+            Raw {
+                error: Some(ErrorField::Wrapped(envelope)),
+                ..
+            } => Ok(envelope),
+            Raw { error: None, .. } => Err(serde::de::Error::custom("not an error envelope")),
+        }
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawEnvelopeError {
+/// The `error` field of an envelope.
+enum ErrorField {
     /// Nodes older than mid-2022: `{"error": "ERR_…", "details": "…"}`.
     Legacy(String),
     /// `{"error": {"code": 401, "reason": "…", "details": "…"}}`.
-    Wrapped {
-        reason: Option<String>,
-        details: Option<String>,
-    },
+    Wrapped(Envelope),
 }
 
-impl<'de> Deserialize<'de> for Envelope {
+impl<'de> Deserialize<'de> for ErrorField {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw = RawEnvelope::deserialize(deserializer)?;
-        match raw.error {
-            Some(RawEnvelopeError::Legacy(reason)) => Ok(Envelope::new(Some(reason), raw.details)),
-            Some(RawEnvelopeError::Wrapped { reason, details }) => {
-                Ok(Envelope::new(reason, details))
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ErrorField;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or an object")
             }
-            None => Err(serde::de::Error::custom("not an error envelope")),
+            fn visit_str<E>(self, v: &str) -> Result<ErrorField, E> {
+                Ok(ErrorField::Legacy(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<ErrorField, E> {
+                Ok(ErrorField::Legacy(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorField, A::Error> {
+                let mut envelope = Envelope::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "reason" => envelope.reason = map.next_value()?,
+                        "details" => envelope.details = map.next_value()?,
+                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
+                    }
+                }
+                Ok(ErrorField::Wrapped(envelope))
+            }
         }
+        deserializer.deserialize_any(V)
     }
 }
 

@@ -6,10 +6,15 @@
 
 use crate::error::{quoted, Error};
 
-/// The lifetime of a new API key.
+/// The lifetime of a new API key. Made only by parsing ([`Expiry::parse`] or `str::parse`),
+/// so every value holds a duration the node will accept; [`Expiry::default`] is the node's
+/// default of 30 days.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub enum Expiry {
-    /// The node's default: 30 days.
+pub struct Expiry(Lifetime);
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+enum Lifetime {
+    /// The node's default: 30 days (no `expiry` parameter is sent).
     #[default]
     Default,
     /// A key that never expires (the node makes it last 100 years; sent as `expiry=false`).
@@ -22,30 +27,38 @@ impl Expiry {
     /// Parses what a user typed: `"never"`, or a Go duration. An empty string is the default.
     /// `"false"`, the node's own wire value for "never", is accepted too.
     pub fn parse(input: &str) -> Result<Expiry, Error> {
-        match input {
-            "" => Ok(Expiry::Default),
-            "never" | "false" => Ok(Expiry::Never),
+        Ok(Expiry(match input {
+            "" => Lifetime::Default,
+            "never" | "false" => Lifetime::Never,
             _ => match parse_go_duration(input) {
-                Ok(_) => Ok(Expiry::Duration(input.to_owned())),
-                Err(problem) => Err(Error::invalid(problem.message(input))),
+                Ok(_) => Lifetime::Duration(input.to_owned()),
+                Err(problem) => return Err(Error::invalid(problem.message(input))),
             },
-        }
+        }))
     }
 
     /// The value of the `expiry` query parameter, if one is sent (`"false"` for never).
-    pub fn query_value(&self) -> Option<&str> {
-        match self {
-            Expiry::Default => None,
+    pub(crate) fn query_value(&self) -> Option<&str> {
+        match &self.0 {
+            Lifetime::Default => None,
             // BEHAVIOUR.md: the literal `false` makes a "permanent" (100-year) key.
-            Expiry::Never => Some("false"),
-            Expiry::Duration(d) => Some(d),
+            Lifetime::Never => Some("false"),
+            Lifetime::Duration(d) => Some(d),
         }
+    }
+}
+
+impl core::str::FromStr for Expiry {
+    type Err = Error;
+
+    fn from_str(input: &str) -> Result<Expiry, Error> {
+        Expiry::parse(input)
     }
 }
 
 /// Why a string is not a Go duration.
 #[derive(Debug, PartialEq, Eq)]
-pub enum DurationError {
+pub(crate) enum DurationError {
     /// Not of the shape `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`.
     Invalid,
     /// A number without a unit (`"1"`).
@@ -140,7 +153,7 @@ fn unit(name: &str) -> Option<u64> {
 }
 
 /// Go's `time.ParseDuration`, step for step (Go's `src/time/format.go`), in nanoseconds.
-pub fn parse_go_duration(input: &str) -> Result<i64, DurationError> {
+pub(crate) fn parse_go_duration(input: &str) -> Result<i64, DurationError> {
     let mut s = input.as_bytes();
     let mut neg = false;
     if let Some((&c, rest)) = s.split_first() {
@@ -376,7 +389,15 @@ mod tests {
         assert_eq!(Expiry::parse("never").unwrap().query_value(), Some("false"));
         assert_eq!(Expiry::parse("").unwrap().query_value(), None);
         assert_eq!(Expiry::parse("720h").unwrap().query_value(), Some("720h"));
-        assert_eq!(Expiry::parse("false").unwrap(), Expiry::Never);
+        assert_eq!(
+            Expiry::parse("false").unwrap(),
+            Expiry::parse("never").unwrap()
+        );
+        assert_eq!(Expiry::parse("").unwrap(), Expiry::default());
+        assert_eq!(
+            "1h30m".parse::<Expiry>().unwrap().query_value(),
+            Some("1h30m")
+        );
     }
 
     #[test]

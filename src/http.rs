@@ -1,27 +1,22 @@
-//! The one place that talks HTTP: URL joining, the `Authorization` header, cancellation,
-//! and turning every outcome (answers, rejections, bodies) into `Result<_, Error>`.
+//! The one place that talks HTTP: every request is a `gloo_net::http::Request` and every
+//! answer a `gloo_net::http::Response`; this module turns every outcome (answers, rejections,
+//! bodies) into `Result<_, Error>`.
 
-use js_sys::{Object, Promise, Reflect};
+use gloo_net::http::{Request, Response};
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use crate::cancel::CallSignal;
+use crate::decode::ReadEnvelope;
 use crate::error::Error;
 use crate::retry::{backoff_ms, retry_after_seconds_ms};
 use crate::token::Token;
 
 #[wasm_bindgen]
 extern "C" {
-    // The global `fetch` (windows, workers, Node 18+), given a URL and a plain init object,
-    // as a hand-written JS client would call it. Not through gloo-net: its builder makes two
-    // `Request`s and parses the URL on every call, and its `send()` panics when a fetch
-    // rejects with a value that is not an `Error` (as `controller.abort("why")` makes it do),
-    // which would poison the whole module. `catch`: a synchronous throw is an error too.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn fetch_with_init(url: &str, init: &Object) -> Result<Promise, JsValue>;
-
     // `JSON.parse` of a JS string: `Response.text()` + this does what `Response.json()`
     // does, and error bodies share it; the text never has to be copied into wasm.
     #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
@@ -46,16 +41,16 @@ impl Method {
     }
 }
 
-/// Per-call options.
+/// What one call asks of [`Connection::send`], beyond its URL.
 #[derive(Clone, Debug, Default)]
-pub struct CallOptions {
+pub(crate) struct CallOptions {
     /// Cancels the call when it fires (error kind `aborted`).
-    pub signal: Option<AbortSignal>,
-    /// Overrides the client's timeout for this call; `Some(0)` means none. The timeout
-    /// covers the whole call, retries and their waits included.
-    pub timeout_ms: Option<u32>,
+    pub(crate) signal: Option<AbortSignal>,
+    /// Overrides the client's timeout for this call, in ms; `Some(0)` means none. The
+    /// timeout covers the whole call, retries and their waits included.
+    pub(crate) timeout_ms: Option<u32>,
     /// Overrides the client's retry count for this call (GET and DELETE only).
-    pub max_retries: Option<u32>,
+    pub(crate) max_retries: Option<u32>,
 }
 
 /// What every request needs from the client.
@@ -64,8 +59,7 @@ pub(crate) struct Connection {
     pub(crate) base_url: String,
     pub(crate) timeout_ms: u32,
     pub(crate) max_retries: u32,
-    /// `{ Authorization: "Bearer <token>" }`, made once, as a hand-written fetch client
-    /// would: `fetch` only reads it.
+    /// `{ Authorization: "Bearer <token>" }`, made once: each `Request` copies it.
     headers: Object,
 }
 
@@ -116,8 +110,8 @@ fn retryable(error: &Error) -> bool {
 
 /// `Retry-After` in ms, as seconds or an HTTP date, when the response exposes it (the node
 /// sends none, and a cross-origin page cannot read it unless the server exposes it).
-fn retry_after_ms(response: &web_sys::Response) -> Option<f64> {
-    let value = response.headers().get("Retry-After").ok()??;
+fn retry_after_ms(response: &Response) -> Option<f64> {
+    let value = response.headers().get("Retry-After")?;
     retry_after_seconds_ms(&value).or_else(|| {
         let at = js_sys::Date::parse(value.trim());
         (!at.is_nan()).then(|| at - js_sys::Date::now())
@@ -126,21 +120,24 @@ fn retry_after_ms(response: &web_sys::Response) -> Option<f64> {
 
 /// A 2xx answer, with the cancellation still armed while its body is read.
 pub(crate) struct Answer {
-    response: web_sys::Response,
+    response: Response,
     cancel: CallSignal,
     connection_base: String,
 }
 
 impl Connection {
     /// Sends `method` to `path_and_query` (already encoded, starting with `/`) and returns
-    /// the answer if it is a 2xx; any other status becomes an [`Error::Status`].
+    /// the answer if it is a 2xx; any other status becomes an [`Error::Status`]. `what`
+    /// names the call in messages ("GET /user/stats"): never the path itself, whose
+    /// segment may be a token.
     ///
     /// GET and DELETE are idempotent and are retried on network errors, 429, 502, 503 and
     /// 504; POST never is (a create sent twice makes two keys, BEHAVIOUR.md).
-    pub(crate) async fn send(
+    pub(crate) async fn send<E: ReadEnvelope>(
         &self,
         method: Method,
         path_and_query: &str,
+        what: &'static str,
         options: &CallOptions,
     ) -> Result<Answer, Error> {
         let timeout = options.timeout_ms.unwrap_or(self.timeout_ms);
@@ -149,9 +146,10 @@ impl Connection {
             Method::Get | Method::Delete => options.max_retries.unwrap_or(self.max_retries),
             Method::Post => 0,
         };
+        let url = format!("{}{}", self.base_url, path_and_query);
         let mut attempt = 0;
         loop {
-            let failure = match self.attempt(method, path_and_query, cancel).await {
+            let failure = match self.attempt::<E>(method, &url, what, cancel).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
@@ -166,38 +164,46 @@ impl Connection {
     }
 
     /// One try; on failure the cancellation comes back for the next try.
-    async fn attempt(
+    async fn attempt<E: ReadEnvelope>(
         &self,
         method: Method,
-        path_and_query: &str,
+        url: &str,
+        what: &'static str,
         cancel: CallSignal,
     ) -> Result<Answer, Failure> {
-        let url = format!("{}{}", self.base_url, path_and_query);
+        // A plain object as the `RequestInit`: web-sys's typed setters would each add an
+        // import to the JS glue every user downloads.
         let init = Object::new();
         set(&init, "method", &method.as_str().into());
         set(&init, "headers", &self.headers);
         // BEHAVIOUR.md "CORS": the node allows any origin but no credentials.
         set(&init, "credentials", &"omit".into());
         set(&init, "signal", &cancel.signal());
-        let sent = fetch_with_init(&url, &init);
-        let response = match sent {
-            Ok(promise) => JsFuture::from(promise).await,
-            Err(thrown) => Err(thrown),
-        };
-        let response = match response {
-            Ok(response) => response,
-            Err(rejection) => {
-                let error = self.failure(&cancel, &rejection, method, path_and_query);
+        // One `Request` per try, built from the URL as it is (gloo-net's `RequestBuilder`
+        // builds two and parses the URL again on every call). A URL the platform refuses
+        // throws here, before anything is sent: bad input, not a network failure.
+        let request = match web_sys::Request::new_with_str_and_init(url, init.unchecked_ref()) {
+            Ok(request) => Request::from(request),
+            Err(_) => {
+                let error = Error::invalid(
+                    "baseUrl was refused by this platform's fetch; nothing was sent",
+                );
                 return Err(Failure::new(error, cancel));
             }
         };
-        let Ok(response) = response.dyn_into::<web_sys::Response>() else {
-            let error = Error::Network {
-                message: "fetch resolved with something that is not a Response".into(),
-            };
-            return Err(Failure::new(error, cancel));
+        let response = match send(request).await {
+            Ok(response) => response,
+            Err(Unsent::Refused(error)) => return Err(Failure::new(error, cancel)),
+            Err(Unsent::Rejected(rejection)) => {
+                let error = self.failure(&cancel, &rejection, what);
+                return Err(Failure::new(error, cancel));
+            }
         };
-        let retry_after = retry_after_ms(&response);
+        // Read only where it matters: on the statuses that are retried.
+        let retry_after = match response.status() {
+            429 | 502 | 503 | 504 => retry_after_ms(&response),
+            _ => None,
+        };
         let answer = Answer {
             response,
             cancel,
@@ -206,31 +212,63 @@ impl Connection {
         if answer.response.ok() {
             return Ok(answer);
         }
-        let error = answer.read_error(self).await;
+        let (error, cancel) = answer.read_error::<E>(self).await;
         Err(Failure {
             error,
             retry_after,
-            cancel: answer.cancel,
+            cancel,
         })
     }
 
     /// The error for a rejected `fetch` or body read.
-    fn failure(
-        &self,
-        cancel: &CallSignal,
-        rejection: &JsValue,
-        method: Method,
-        path: &str,
-    ) -> Error {
+    fn failure(&self, cancel: &CallSignal, rejection: &JsValue, what: &str) -> Error {
         if let Some(cause) = cancel.cause() {
             return cancel.error(cause);
         }
-        network_error(
-            &self.base_url,
-            rejection,
-            &format!("{} {}", method.as_str(), path_only(path)),
-        )
+        network_error(&self.base_url, rejection, what)
     }
+}
+
+/// Why [`send`] got no `Response`.
+enum Unsent {
+    /// `fetch` threw before returning a promise, or is missing: nothing was sent.
+    Refused(Error),
+    /// The promise rejected (or resolved with something that is not a `Response`).
+    Rejected(JsValue),
+}
+
+/// Sends a gloo-net `Request` with the platform's `fetch`, as `Request::send` does, minus
+/// its two traps: gloo-net 0.7 reaches `unreachable!` when `fetch` rejects with a value that
+/// is not an `Error` and `panic!`s when it resolves with something that is not a `Response`
+/// (a patched or polyfilled `fetch` can do either), and a trap poisons the whole module.
+async fn send(request: Request) -> Result<Response, Unsent> {
+    let request = web_sys::Request::from(request);
+    let global = js_sys::global();
+    let fetch = Reflect::get(&global, &"fetch".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| {
+            Unsent::Refused(Error::invalid("this JavaScript environment has no fetch"))
+        })?;
+    let returned = fetch.call1(&global, &request).map_err(|thrown| {
+        let detail = error_message(&thrown).unwrap_or_else(|| "it threw".into());
+        Unsent::Refused(Error::invalid(format!(
+            "fetch refused the request before sending it ({detail})"
+        )))
+    })?;
+    // `Promise.resolve` also copes with a `fetch` that returns a plain value or a thenable.
+    let value = JsFuture::from(Promise::resolve(&returned))
+        .await
+        .map_err(Unsent::Rejected)?;
+    value
+        .dyn_into::<web_sys::Response>()
+        .map(Response::from)
+        .map_err(|_| {
+            Unsent::Rejected(
+                js_sys::TypeError::new("fetch resolved with something that is not a Response")
+                    .into(),
+            )
+        })
 }
 
 impl Answer {
@@ -250,27 +288,40 @@ impl Answer {
         self.text(status).await.map(drop)
     }
 
-    /// The whole body as a JS string (`Response.text()`), with the call still cancellable.
-    async fn text(&self, status: u16) -> Result<JsValue, Error> {
-        let promise = self.response.text().map_err(|_| body_used(status))?;
-        JsFuture::from(promise).await.map_err(|rejection| {
-            if let Some(cause) = self.cancel.cause() {
-                return self.cancel.error(cause);
+    /// The whole body as a JS string, with the call still cancellable. Not gloo-net's
+    /// `Response::text`: it copies the body into a Rust `String` (a 5 MB export would cross
+    /// into wasm and back) and `unwrap`s when the body was already read.
+    async fn text(self, status: u16) -> Result<JsValue, Error> {
+        let Answer {
+            response,
+            mut cancel,
+            connection_base,
+        } = self;
+        let promise = web_sys::Response::from(response)
+            .text()
+            .map_err(|_| body_used(status))?;
+        let text = JsFuture::from(promise).await.map_err(|rejection| {
+            if let Some(cause) = cancel.cause() {
+                return cancel.error(cause);
             }
-            network_error(&self.connection_base, &rejection, "reading the answer")
-        })
+            network_error(&connection_base, &rejection, "reading the answer")
+        })?;
+        cancel.settle();
+        Ok(text)
     }
 
-    /// Reads a non-2xx body once and decodes the node's error envelope from it.
-    async fn read_error(&self, connection: &Connection) -> Error {
+    /// Reads a non-2xx body once and decodes the node's error envelope from it; gives the
+    /// cancellation back for a retry.
+    async fn read_error<E: ReadEnvelope>(self, connection: &Connection) -> (Error, CallSignal) {
         let status = self.response.status();
-        let text = match self.response.text() {
+        let cancel = self.cancel;
+        let text = match web_sys::Response::from(self.response).text() {
             Ok(promise) => match JsFuture::from(promise).await {
                 Ok(text) => text.as_string().unwrap_or_default(),
                 // A body cut short still leaves the status to report, unless the call was
                 // cancelled meanwhile.
-                Err(_) => match self.cancel.cause() {
-                    Some(cause) => return self.cancel.error(cause),
+                Err(_) => match cancel.cause() {
+                    Some(cause) => return (cancel.error(cause), cancel),
                     None => String::new(),
                 },
             },
@@ -279,8 +330,8 @@ impl Answer {
         let text = connection.token.redact(text);
         let envelope = parse_json(&JsValue::from_str(&text))
             .ok()
-            .and_then(|json| crate::decode::envelope(&json));
-        Error::from_response(status, envelope, &text)
+            .and_then(E::envelope);
+        (Error::from_response(status, envelope, &text), cancel)
     }
 }
 
@@ -293,12 +344,6 @@ fn body_used(status: u16) -> Error {
         status,
         message: "the body was already read".into(),
     }
-}
-
-fn path_only(path_and_query: &str) -> &str {
-    path_and_query
-        .split_once('?')
-        .map_or(path_and_query, |(path, _)| path)
 }
 
 fn error_message(value: &JsValue) -> Option<String> {

@@ -2,16 +2,22 @@
 
 use core::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 
 use crate::error::{quoted, Error};
 use crate::expiry::Expiry;
 
+/// How deep export items may nest before they are refused: a hostile body could otherwise
+/// exhaust the wasm stack while decoding, which traps the whole module.
+pub(crate) const MAX_DEPTH: u32 = 64;
+/// The message of that refusal.
+pub(crate) const TOO_DEEP: &str = "the export is nested too deeply";
+
 /// One row of `GET /user/api-keys`, or the answer of `POST /user/api-keys`.
 ///
 /// Old nodes omit `label`, `tokenHash` and `isSession`: they decode as empty / `false`.
-#[derive(Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApiKey {
     /// The plaintext token: only in the answer to a create, and in legacy rows; else `""`.
@@ -54,7 +60,7 @@ impl fmt::Debug for ApiKey {
 impl ApiKey {
     /// What `DELETE /user/api-keys/{key_or_hash}` should carry for this key: its hash, or
     /// its token when the hash is empty (legacy rows), as the official web UI does.
-    pub fn revoke_segment(&self) -> &str {
+    pub(crate) fn revoke_segment(&self) -> &str {
         if self.token_hash.is_empty() {
             &self.token
         } else {
@@ -73,6 +79,14 @@ pub enum Perms {
     Upload,
 }
 
+impl core::str::FromStr for Perms {
+    type Err = Error;
+
+    fn from_str(input: &str) -> Result<Perms, Error> {
+        Perms::parse(input)
+    }
+}
+
 impl Perms {
     /// Parses `"all"` or `"upload"`; the node answers anything else with a 500.
     pub fn parse(input: &str) -> Result<Perms, Error> {
@@ -87,7 +101,7 @@ impl Perms {
     }
 
     /// The wire value of the `perms` query parameter.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Perms::All => "all",
             Perms::Upload => "upload",
@@ -97,18 +111,18 @@ impl Perms {
 
 /// Parameters of `POST /user/api-keys`. Everything is optional.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct CreateApiKeyParams {
+pub(crate) struct CreateApiKeyParams {
     /// Lifetime of the key; the node's default is 30 days.
-    pub expiry: Expiry,
+    pub(crate) expiry: Expiry,
     /// Permissions; `None` lets the node decide (a full key).
-    pub perms: Option<Perms>,
+    pub(crate) perms: Option<Perms>,
     /// Free text shown in key lists; not unique.
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
 }
 
 impl CreateApiKeyParams {
     /// The query parameters, in a stable order (values are encoded later).
-    pub fn query_pairs(&self) -> Vec<(&str, &str)> {
+    pub(crate) fn query_pairs(&self) -> Vec<(&str, &str)> {
         let mut pairs = Vec::with_capacity(3);
         if let Some(expiry) = self.expiry.query_value() {
             pairs.push(("expiry", expiry));
@@ -192,55 +206,69 @@ impl JsonValue {
 
 impl<'de> Deserialize<'de> for JsonValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = JsonValue;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_unit<E>(self) -> Result<JsonValue, E> {
-                Ok(JsonValue::Null)
-            }
-            fn visit_none<E>(self) -> Result<JsonValue, E> {
-                Ok(JsonValue::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<JsonValue, D::Error> {
-                JsonValue::deserialize(d)
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<JsonValue, E> {
-                Ok(JsonValue::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<JsonValue, E> {
-                Ok(JsonValue::Number(v as f64))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<JsonValue, E> {
-                Ok(JsonValue::Number(v as f64))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<JsonValue, E> {
-                Ok(JsonValue::Number(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<JsonValue, E> {
-                Ok(JsonValue::String(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<JsonValue, E> {
-                Ok(JsonValue::String(v))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonValue, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(JsonValue::Array(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonValue, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(JsonValue::Object(entries))
-            }
+        Depth(0).deserialize(deserializer)
+    }
+}
+
+/// Decodes a [`JsonValue`] `.0` levels down; refuses to go deeper than [`MAX_DEPTH`].
+struct Depth(u32);
+
+impl<'de> DeserializeSeed<'de> for Depth {
+    type Value = JsonValue;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<JsonValue, D::Error> {
+        if self.0 > MAX_DEPTH {
+            return Err(de::Error::custom(TOO_DEEP));
         }
-        deserializer.deserialize_any(V)
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Depth {
+    type Value = JsonValue;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<JsonValue, E> {
+        Ok(JsonValue::Null)
+    }
+    fn visit_none<E>(self) -> Result<JsonValue, E> {
+        Ok(JsonValue::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<JsonValue, D::Error> {
+        self.deserialize(d)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<JsonValue, E> {
+        Ok(JsonValue::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<JsonValue, E> {
+        Ok(JsonValue::Number(v as f64))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<JsonValue, E> {
+        Ok(JsonValue::Number(v as f64))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<JsonValue, E> {
+        Ok(JsonValue::Number(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<JsonValue, E> {
+        Ok(JsonValue::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<JsonValue, E> {
+        Ok(JsonValue::String(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonValue, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Depth(self.0 + 1))? {
+            items.push(item);
+        }
+        Ok(JsonValue::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonValue, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            entries.push((key, map.next_value_seed(Depth(self.0 + 1))?));
+        }
+        Ok(JsonValue::Object(entries))
     }
 }
 
@@ -337,9 +365,23 @@ mod tests {
     }
 
     #[test]
+    fn export_items_nested_too_deeply_are_refused() {
+        let nested = |depth: usize| {
+            format!(
+                r#"{{"Version":"v","Date":"d","Version1":{{"Contents":[{}{}],"Deals":[]}}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        assert!(serde_json::from_str::<UserExport>(&nested(60)).is_ok());
+        let err = serde_json::from_str::<UserExport>(&nested(100)).unwrap_err();
+        assert!(err.to_string().contains(TOO_DEEP), "{err}");
+    }
+
+    #[test]
     fn create_params_become_query_pairs() {
         let params = CreateApiKeyParams {
-            expiry: Expiry::Never,
+            expiry: Expiry::parse("never").unwrap(),
             perms: Some(Perms::Upload),
             label: Some("ci".into()),
         };

@@ -1,16 +1,16 @@
 //! When to retry, and how long to wait: pure arithmetic, so it is tested natively.
 
 /// First backoff window; it doubles with each retry.
-pub const BACKOFF_BASE_MS: f64 = 300.0;
+pub(crate) const BACKOFF_BASE_MS: f64 = 300.0;
 /// The largest backoff window.
-pub const BACKOFF_CAP_MS: f64 = 8_000.0;
+pub(crate) const BACKOFF_CAP_MS: f64 = 8_000.0;
 /// A server's `Retry-After` is honoured up to this long.
-pub const RETRY_AFTER_CAP_MS: f64 = 60_000.0;
+pub(crate) const RETRY_AFTER_CAP_MS: f64 = 60_000.0;
 
 /// The wait before retry number `attempt + 1`: the server's `Retry-After` when it was
 /// readable (capped at 60 s), else "full jitter" — uniform in `[0, min(8 s, 300 ms · 2^attempt))`
 /// — so that many clients throttled together do not come back together. `random` is in `[0, 1)`.
-pub fn backoff_ms(attempt: u32, random: f64, retry_after_ms: Option<f64>) -> f64 {
+pub(crate) fn backoff_ms(attempt: u32, random: f64, retry_after_ms: Option<f64>) -> f64 {
     if let Some(ms) = retry_after_ms.filter(|ms| ms.is_finite()) {
         return ms.clamp(0.0, RETRY_AFTER_CAP_MS);
     }
@@ -19,7 +19,7 @@ pub fn backoff_ms(attempt: u32, random: f64, retry_after_ms: Option<f64>) -> f64
 }
 
 /// `Retry-After` given in seconds (the HTTP-date form is parsed by the platform).
-pub fn retry_after_seconds_ms(value: &str) -> Option<f64> {
+pub(crate) fn retry_after_seconds_ms(value: &str) -> Option<f64> {
     value
         .trim()
         .parse::<u32>()

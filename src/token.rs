@@ -6,7 +6,7 @@ use crate::error::Error;
 
 /// An API key or session token. Its `Debug` output is redacted; it has no `Display`.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+pub(crate) struct Token(String);
 
 impl Token {
     /// Checks a token: non-empty printable ASCII without whitespace.
@@ -14,7 +14,7 @@ impl Token {
     /// The node does not check the format (BEHAVIOUR.md "Authentication"), but a token with
     /// whitespace could never authenticate (`Bearer  x` is `ERR_INVALID_AUTH`) and a non-ASCII
     /// one cannot be sent in a header. The message never repeats the token.
-    pub fn new(token: &str) -> Result<Token, Error> {
+    pub(crate) fn new(token: &str) -> Result<Token, Error> {
         if token.is_empty() {
             return Err(Error::invalid("token must not be empty"));
         }
@@ -27,7 +27,6 @@ impl Token {
     }
 
     /// The token itself, for the `Authorization` header only.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }
@@ -37,7 +36,6 @@ impl Token {
     /// crate. Square brackets, because the excerpt of an HTML body strips anything that looks
     /// like a tag. A plain byte scan rather than `str::replace`, whose substring searcher costs
     /// the `.wasm` about 2 KB.
-    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn redact(&self, text: String) -> String {
         let secret = self.0.as_bytes();
         let bytes = text.as_bytes();
@@ -60,7 +58,7 @@ impl Token {
     }
 
     /// The node's hash of this token (see [`token_hash`]).
-    pub fn hash(&self) -> String {
+    pub(crate) fn hash(&self) -> String {
         token_hash(&self.0)
     }
 }

@@ -10,7 +10,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.estuary.tech";
 ///
 /// A path prefix is kept (`https://example.org/estuary`). Credentials, a query or a fragment
 /// are refused: they would leak into every request or change where requests go.
-pub fn normalize_base_url(input: &str) -> Result<String, Error> {
+pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     let bad = |why: &str| {
         Error::invalid(format!(
             "baseUrl must be an absolute http(s) URL such as \"http://localhost:3004\": {why}"
@@ -81,7 +81,7 @@ fn valid_authority(authority: &str) -> bool {
 ///
 /// Used for both path segments and query values, so `/`, `?`, `#`, `&`, `=`, `+`, `%` and
 /// spaces can never change the request's structure (the node decodes `%20` as a space).
-pub fn encode_component(value: &str) -> String {
+pub(crate) fn encode_component(value: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(value.len());
     for &b in value.as_bytes() {
@@ -98,7 +98,7 @@ pub fn encode_component(value: &str) -> String {
 
 /// One encoded path segment. Empty, `.` and `..` are refused: URL parsers resolve dot
 /// segments (even encoded ones), which would send the request to another path.
-pub fn path_segment(what: &str, value: &str) -> Result<String, Error> {
+pub(crate) fn path_segment(what: &str, value: &str) -> Result<String, Error> {
     match value {
         "" => Err(Error::invalid(format!("{what} must not be empty"))),
         "." | ".." => Err(Error::invalid(format!(
@@ -109,7 +109,7 @@ pub fn path_segment(what: &str, value: &str) -> Result<String, Error> {
 }
 
 /// A query string built from `(name, value)` pairs, values encoded: `?a=1&b=x%20y`, or `""`.
-pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+pub(crate) fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = String::new();
     for (name, value) in pairs {
         out.push(if out.is_empty() { '?' } else { '&' });

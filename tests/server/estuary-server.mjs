@@ -462,6 +462,10 @@ export async function startServer(options = {}) {
           if (body.keys > 1_000_000 || body.contents > 1_000_000) throw new BadInput('at most 1000000 keys or contents');
           return ctlJson(200, { token: createUser(body) });
         }
+        case 'GET /__test/stalled':
+          // How many stalled requests are still open: a client that aborts its fetch closes
+          // the connection, which takes the request out of this set.
+          return ctlJson(200, { open: stalled.size });
         case 'GET /__test/info':
           return ctlJson(200, { demoToken: secrets.demo, testTokens: TEST_TOKENS, config });
         default:

@@ -69,6 +69,11 @@ pub async fn requests() -> Vec<Logged> {
     all.into_iter().filter(|r| r.method != "OPTIONS").collect()
 }
 
+/// `{ open }`: the requests a `stall` fault holds that are still open.
+pub async fn stalled_requests() -> JsValue {
+    control("GET", "stalled", None).await
+}
+
 /// Queues a fault (see tests/server/README.md).
 pub async fn fault(json: &str) {
     control("POST", "faults", Some(json)).await;

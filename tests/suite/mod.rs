@@ -1,6 +1,7 @@
 //! Tests shared by the browser and Node runs, against the local Estuary-compatible server
 //! (`tests/server`, started by the test command with `--test` on `ESTUARY_TEST_URL`).
 
+mod aborts;
 mod errors;
 mod helpers;
 mod keys;

@@ -1,11 +1,10 @@
 //! Property tests (native `cargo test`): the pure input paths never panic, and encodings
 //! round-trip. Each property runs proptest's default 256 cases; `PROPTEST_CASES` raises it.
-#![cfg(not(target_arch = "wasm32"))]
 
-use estuary_user::expiry::{parse_go_duration, Expiry};
-use estuary_user::token::Token;
-use estuary_user::url::{encode_component, normalize_base_url, path_segment, query_string};
-use estuary_user::{token_hash, UserStats};
+use crate::expiry::{parse_go_duration, Expiry};
+use crate::token::{token_hash, Token};
+use crate::url::{encode_component, normalize_base_url, path_segment, query_string};
+use crate::UserStats;
 use proptest::prelude::*;
 
 fn percent_decode(s: &str) -> Vec<u8> {
@@ -105,7 +104,7 @@ proptest! {
     #[test]
     fn error_bodies_never_panic(status in 100u16..600, body in "\\PC*") {
         let envelope = serde_json::from_str(&body).ok();
-        let e = estuary_user::Error::from_response(status, envelope, &body);
+        let e = crate::Error::from_response(status, envelope, &body);
         prop_assert_eq!(e.status(), Some(status));
         if let Some(d) = e.details() { prop_assert!(d.chars().count() <= 201); }
     }

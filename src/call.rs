@@ -1,0 +1,191 @@
+//! One call of the Rust API: what to send, and its per-call options, awaited directly
+//! (`client.get_stats().await?`) or after setting options
+//! (`client.get_stats().timeout(d).signal(&s).await?`), as reqwest's request builders are.
+
+use core::fmt;
+use core::future::{Future, IntoFuture};
+use core::marker::PhantomData;
+use core::pin::Pin;
+use std::time::Duration;
+
+use web_sys::AbortSignal;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::expiry::Expiry;
+use crate::http::CallOptions;
+use crate::limits::{check_retries, timeout_ms};
+use crate::models::{ApiKey, CreateApiKeyParams, Perms};
+
+/// What a call sends.
+#[derive(Clone, Debug)]
+pub(crate) enum Endpoint<'a> {
+    ListApiKeys,
+    CreateApiKey(CreateApiKeyParams),
+    RevokeApiKey(&'a str),
+    GetStats,
+    ExportData,
+}
+
+/// A call not yet sent; `.await` it (it implements [`IntoFuture`]) to send it and get a
+/// `Result<T, Error>`. Dropping the future before it completes aborts the request.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<'a, T> {
+    client: &'a Client,
+    pub(crate) endpoint: Endpoint<'a>,
+    options: CallOptions,
+    /// A per-call setting that was refused: the call fails with it, sending nothing.
+    invalid: Option<Error>,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for Call<'_, T> {
+    /// A revoke's argument may be a token: `Debug` names the endpoint only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let endpoint = match self.endpoint {
+            Endpoint::ListApiKeys => "GET /user/api-keys",
+            Endpoint::CreateApiKey(_) => "POST /user/api-keys",
+            Endpoint::RevokeApiKey(_) => "DELETE /user/api-keys/{key}",
+            Endpoint::GetStats => "GET /user/stats",
+            Endpoint::ExportData => "GET /user/export",
+        };
+        f.debug_struct("Call")
+            .field("endpoint", &endpoint)
+            .field("timeout_ms", &self.options.timeout_ms)
+            .field("max_retries", &self.options.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, T> Call<'a, T> {
+    pub(crate) fn new(client: &'a Client, endpoint: Endpoint<'a>) -> Self {
+        Call {
+            client,
+            endpoint,
+            options: CallOptions::default(),
+            invalid: None,
+            output: PhantomData,
+        }
+    }
+
+    /// Cancels the call when `signal` fires (error kind `aborted`; nothing is sent if it
+    /// already has).
+    pub fn signal(mut self, signal: &AbortSignal) -> Self {
+        self.options.signal = Some(signal.clone());
+        self
+    }
+
+    /// This call's limit, retries and their waits included, instead of the client's (at most
+    /// [`MAX_TIMEOUT`](crate::MAX_TIMEOUT)).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        match timeout_ms(Some(timeout)) {
+            Ok(ms) => self.options.timeout_ms = Some(ms),
+            Err(e) => self.invalid = Some(e),
+        }
+        self
+    }
+
+    /// This call has no time limit, whatever the client's.
+    pub fn no_timeout(mut self) -> Self {
+        self.options.timeout_ms = Some(0);
+        self
+    }
+
+    /// This call's retries instead of the client's (GET and DELETE only; at most
+    /// [`MAX_RETRIES`](crate::MAX_RETRIES)).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        match check_retries(max_retries) {
+            Ok(n) => self.options.max_retries = Some(n),
+            Err(e) => self.invalid = Some(e),
+        }
+        self
+    }
+
+    /// The client, endpoint and options, or the refused setting.
+    pub(crate) fn into_parts(self) -> Result<(&'a Client, Endpoint<'a>, CallOptions), Error> {
+        match self.invalid {
+            Some(error) => Err(error),
+            None => Ok((self.client, self.endpoint, self.options)),
+        }
+    }
+}
+
+impl Call<'_, ApiKey> {
+    /// The lifetime of the new key (default: the node's 30 days).
+    pub fn expiry(mut self, expiry: Expiry) -> Self {
+        if let Endpoint::CreateApiKey(params) = &mut self.endpoint {
+            params.expiry = expiry;
+        }
+        self
+    }
+
+    /// The permissions of the new key (default: the node's, a full key).
+    pub fn perms(mut self, perms: Perms) -> Self {
+        if let Endpoint::CreateApiKey(params) = &mut self.endpoint {
+            params.perms = Some(perms);
+        }
+        self
+    }
+
+    /// Free text shown in key lists; not unique.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        if let Endpoint::CreateApiKey(params) = &mut self.endpoint {
+            params.label = Some(label.into());
+        }
+        self
+    }
+}
+
+/// The future of a [`Call`].
+pub type CallFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + 'a>>;
+
+/// What a call's answer becomes: one decoder per output type.
+pub(crate) trait Output: Sized + 'static {
+    fn run<'a>(
+        client: &'a Client,
+        endpoint: Endpoint<'a>,
+        options: CallOptions,
+    ) -> CallFuture<'a, Self>;
+}
+
+impl<'a, T: Output> IntoFuture for Call<'a, T> {
+    type Output = Result<T, Error>;
+    type IntoFuture = CallFuture<'a, T>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        match self.into_parts() {
+            Ok((client, endpoint, options)) => T::run(client, endpoint, options),
+            Err(error) => Box::pin(async move { Err(error) }),
+        }
+    }
+}
+
+/// What [`Client::revoke_api_key`] takes: a plaintext token, a `tokenHash`, or an
+/// [`ApiKey`] (its hash, or its token for a legacy row without one).
+#[derive(Clone, Copy)]
+pub struct KeyRef<'a>(pub(crate) &'a str);
+
+impl fmt::Debug for KeyRef<'_> {
+    /// It may be a token: never shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyRef(<redacted>)")
+    }
+}
+
+impl<'a> From<&'a str> for KeyRef<'a> {
+    fn from(key_or_hash: &'a str) -> Self {
+        KeyRef(key_or_hash)
+    }
+}
+
+impl<'a> From<&'a String> for KeyRef<'a> {
+    fn from(key_or_hash: &'a String) -> Self {
+        KeyRef(key_or_hash)
+    }
+}
+
+impl<'a> From<&'a ApiKey> for KeyRef<'a> {
+    fn from(key: &'a ApiKey) -> Self {
+        KeyRef(key.revoke_segment())
+    }
+}
