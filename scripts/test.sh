@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: lint, native unit tests, the local server's
-# own tests, and the wasm suite in headless Chromium and in Node against that server.
+# own tests, the packed package in every runtime, and the wasm suite in headless Chromium and
+# in Node against that server.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -25,6 +26,9 @@ printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
 
 echo "== the npm package as Node, Vite and TypeScript users install it (tests/package/)"
 bash scripts/test-package.sh
+
+echo "== the packed package in Node 18/20/22, Deno, Bun, workerd and a Chromium module Worker (tests/runtimes/)"
+node --test tests/runtimes/
 
 echo "== benchmark smoke run (bench/run.mjs --quick: every section, few iterations; the size budget is enforced)"
 node bench/run.mjs --quick
