@@ -9,13 +9,15 @@ export PATH="$HOME/.cargo/bin:$PATH"
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy rustfmt
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+# The wasm suite runs in Chromium and in Firefox (ESR; its WebDriver comes from crates.io).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v firefox-esr >/dev/null; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver firefox-esr
 fi
 # The wasm-bindgen CLI must equal the crate version in Cargo.lock exactly.
 wasm-bindgen --version 2>/dev/null | grep -qF 0.2.130 || cargo install wasm-bindgen-cli --version 0.2.130
 wasm-pack --version 2>/dev/null | grep -qF 0.15.1 || cargo install wasm-pack --version 0.15.1 --locked
+geckodriver --version 2>/dev/null | grep -qF 0.37.1 || cargo install geckodriver --version 0.37.1 --locked
 
 # The size breakdown of the benchmark (run in smoke mode by the tests).
 twiggy --version 2>/dev/null | grep -qF 0.8.0 || cargo install twiggy --version 0.8.0 --locked

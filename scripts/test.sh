@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: lint, native unit tests, the local server's
-# own tests, the packed package in every runtime, and the wasm suite in headless Chromium and
-# in Node against that server.
+# own tests, the packed package in every runtime, and the wasm suite in headless Chromium,
+# headless Firefox and Node against that server.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -39,7 +39,7 @@ node --test tests/js/
 echo "== local Estuary-compatible server"
 node --test tests/server/
 
-echo "== wasm suite (server on $ESTUARY_TEST_URL)"
+echo "== wasm suite in headless Chromium, headless Firefox and Node (server on $ESTUARY_TEST_URL)"
 node tests/server/estuary-server.mjs --test --quiet --port "$PORT" > target/test-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
@@ -51,6 +51,7 @@ grep -q "listening on" target/test-server.log || { cat target/test-server.log; e
 
 # The suite drives the JS facade, which is behind the `js` feature.
 wasm-pack --log-level warn test --headless --chrome --mode no-install --test browser --features js
+wasm-pack --log-level warn test --headless --firefox --mode no-install --test browser --features js
 wasm-pack --log-level warn test --node --mode no-install --test node --features js
 
 echo "== demo page end to end in headless Chromium (screenshot: tests/artifacts/demo.png)"
