@@ -40,6 +40,9 @@ node --test tests/js/
 echo "== local Estuary-compatible server"
 node --test tests/server/
 
+echo "== scripts/setup.sh, sourced, changes only PATH in the caller's shell (tests/scripts/)"
+node --test tests/scripts/
+
 echo "== wasm suite in headless Chromium, headless Firefox and Node (server on $ESTUARY_TEST_URL)"
 node tests/server/estuary-server.mjs --test --quiet --port "$PORT" > target/test-server.log 2>&1 &
 server=$!
