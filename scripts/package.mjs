@@ -6,8 +6,10 @@
 //
 // It writes pkg/package.json (fields from the root Cargo.toml's [package], an `exports` map with
 // `types` first and a `node` condition), pkg/node.js (the Node entry: loads the .wasm with
-// node:fs), replaces `any` in the glue's raw `InitOutput` interface by `unknown` so that the
-// public .d.ts has no `any`, and copies README.md, CHANGELOG.md and the licence files.
+// node:fs), makes the .d.ts check under any `lib` (a reference to `esnext.disposable`) and
+// replaces the raw, hash-named wasm exports of its `InitOutput` interface by an `unknown` index
+// signature (no `any`, no build hashes in the public types), and copies README.md,
+// CHANGELOG.md and the licence files.
 // Idempotent: running it again on its own output changes nothing. Any missing input is an error.
 
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -137,17 +139,37 @@ export default async function init() {
 `;
 
 /**
- * wasm-bindgen types the raw wasm exports of \`InitOutput\` with \`any\`. They are not the API (the
- * classes and functions are), but they sit in the public .d.ts: \`unknown\` says the same without
- * turning off type checking for anyone who touches them.
+ * The .d.ts declares wasm-bindgen's `[Symbol.dispose]()` on the classes, which TypeScript knows
+ * only from its `esnext.disposable` lib: this reference makes the file check on its own under
+ * any `lib` (e.g. `["es2022", "dom"]`) without `skipLibCheck`.
  */
+const LIB_REFERENCE = '/// <reference lib="esnext.disposable" />';
+
+/**
+ * What the public .d.ts says `init()` and `initSync()` resolve to. wasm-bindgen lists every raw
+ * wasm export there, typed with `any` and named after internal symbols, some with a build hash
+ * (`wasm_bindgen__convert__closures_____invoke__h13e1…`) that changes from build to build. They
+ * are not the API (the classes and functions are): only `memory` is named; the rest is
+ * `unknown` behind an index signature.
+ */
+const INIT_OUTPUT = `export interface InitOutput {
+    /** The module's linear memory. */
+    readonly memory: WebAssembly.Memory;
+    /** The raw wasm exports behind the classes and functions: internal, not the API. */
+    readonly [rawExport: string]: unknown;
+}`;
+
 function fixTypes(dts) {
   const start = dts.indexOf('export interface InitOutput {');
   if (start < 0) fail(`${TYPES} has no InitOutput interface: has wasm-bindgen's output changed?`);
   const end = dts.indexOf('\n}', start);
   if (end < 0) fail(`${TYPES}: unterminated InitOutput interface`);
-  const body = dts.slice(start, end).replace(/\bany\b/g, 'unknown');
-  return dts.slice(0, start) + body + dts.slice(end);
+  if (!/^\s*readonly memory: WebAssembly\.Memory;$/m.test(dts.slice(start, end))) {
+    fail(`${TYPES}: InitOutput has no \`memory\`: has wasm-bindgen's output changed?`);
+  }
+  let out = dts.slice(0, start) + INIT_OUTPUT + dts.slice(end + 2);
+  if (!out.startsWith(`${LIB_REFERENCE}\n`)) out = `${LIB_REFERENCE}\n${out}`;
+  return out;
 }
 
 function writeIfChanged(path, text) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: lint, native unit tests, the local server's
-# own tests, and the wasm suite in headless Chromium and in Node against that server.
+# own tests, the packed package in every runtime, and the wasm suite in headless Chromium,
+# headless Firefox and Node against that server.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -18,13 +19,17 @@ cargo test
 
 echo "== package build (web target) and its TypeScript types (tsc --strict)"
 bash scripts/build-pkg.sh
-tsc -p tests/types
+tsc -p tests/types                       # lib ESNext + DOM, no skipLibCheck
+tsc -p tests/types/tsconfig.es2022.json  # lib ES2022 + DOM, no skipLibCheck
 printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
   "$(wc -c < pkg/estuary_user_bg.wasm)" "$(gzip -9c pkg/estuary_user_bg.wasm | wc -c)" \
   "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)"
 
 echo "== the npm package as Node, Vite and TypeScript users install it (tests/package/)"
 bash scripts/test-package.sh
+
+echo "== the packed package in Node 18/20/22, Deno, Bun, workerd and a Chromium module Worker (tests/runtimes/)"
+node --test tests/runtimes/
 
 echo "== benchmark smoke run (bench/run.mjs --quick: every section, few iterations; the size budget is enforced)"
 node bench/run.mjs --quick
@@ -35,7 +40,10 @@ node --test tests/js/
 echo "== local Estuary-compatible server"
 node --test tests/server/
 
-echo "== wasm suite (server on $ESTUARY_TEST_URL)"
+echo "== scripts/setup.sh, sourced, changes only PATH in the caller's shell (tests/scripts/)"
+node --test tests/scripts/
+
+echo "== wasm suite in headless Chromium, headless Firefox and Node (server on $ESTUARY_TEST_URL)"
 node tests/server/estuary-server.mjs --test --quiet --port "$PORT" > target/test-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
@@ -47,6 +55,7 @@ grep -q "listening on" target/test-server.log || { cat target/test-server.log; e
 
 # The suite drives the JS facade, which is behind the `js` feature.
 wasm-pack --log-level warn test --headless --chrome --mode no-install --test browser --features js
+wasm-pack --log-level warn test --headless --firefox --mode no-install --test browser --features js
 wasm-pack --log-level warn test --node --mode no-install --test node --features js
 
 echo "== demo page end to end in headless Chromium (screenshot: tests/artifacts/demo.png)"

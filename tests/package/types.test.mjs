@@ -64,6 +64,23 @@ test('the TypeScript parser finds no `any` keyword either', () => {
   assert.deepEqual(found, []);
 });
 
+test('InitOutput names only `memory`: no raw wasm export, no build hash in the public types', () => {
+  const source = ts.createSourceFile('estuary_user.d.ts', dts, ts.ScriptTarget.Latest, true);
+  const iface = source.statements.find((s) => ts.isInterfaceDeclaration(s) && s.name.text === 'InitOutput');
+  assert.ok(iface, 'export interface InitOutput is missing');
+  const members = iface.members.map((m) =>
+    ts.isIndexSignatureDeclaration(m) ? `[${m.parameters[0].type.getText()}]: ${m.type.getText()}` : `${m.name.getText()}: ${m.type?.getText()}`,
+  );
+  assert.deepEqual(members, ['memory: WebAssembly.Memory', '[string]: unknown']);
+  // Hash-suffixed Rust symbols (`…_h13e1108af6e316c4`) and wasm-bindgen's raw export names.
+  assert.doesNotMatch(code(dts), /_h[0-9a-f]{16}\b|\bwasm_bindgen__|\b__wbindgen_|\b__wbg_\w+_free\b|\b__externref_/);
+});
+
+test('the .d.ts references esnext.disposable, for its [Symbol.dispose]() under any lib', () => {
+  assert.match(dts, /\[Symbol\.dispose\]\(\): void;/);
+  assert.ok(dts.startsWith('/// <reference lib="esnext.disposable" />\n'), 'the reference is the first line');
+});
+
 /** `name(params): ReturnType;` members of `export class NAME { … }`, from the parsed .d.ts. */
 function classMethods(className) {
   const source = ts.createSourceFile('estuary_user.d.ts', dts, ts.ScriptTarget.Latest, true);

@@ -5,9 +5,8 @@
 //   node --test tests/package/      (needs pkg/ built by scripts/build-pkg.sh, and `npm ci`)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join, normalize, sep } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 import { startServer } from '../server/estuary-server.mjs';
@@ -23,39 +22,11 @@ import {
   packPackage,
   requireBuiltPackage,
   run,
+  serveStatic,
   tempDir,
 } from './helpers.mjs';
 
 const VITE = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-};
-
-/** A static server for `dir` on a free loopback port (GET/HEAD only, no directory escapes). */
-function serveStatic(dir) {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || !file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      return;
-    }
-    const body = readFileSync(file);
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'content-length': body.length });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  });
-  return new Promise((resolvePromise, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () =>
-      resolvePromise({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) }),
-    );
-  });
-}
 
 const INDEX_HTML = `<!doctype html>
 <html lang="en">

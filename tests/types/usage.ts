@@ -1,5 +1,7 @@
 // Type-checked with `tsc --noEmit --strict` against the generated pkg/estuary_user.d.ts:
 // locks the public types (a change that loosens them to `any` breaks the assignments below).
+// Checked twice, without skipLibCheck: lib ESNext + DOM (tsconfig.json) and ES2022 + DOM
+// (tsconfig.es2022.json), where only the .d.ts's own lib reference declares Symbol.dispose.
 import init, {
   EstuaryUser,
   EstuaryError,
@@ -16,7 +18,12 @@ type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ?
 const assertType = <T extends true>(): T => true as T;
 
 export async function usage(): Promise<void> {
-  await init();
+  const output = await init();
+  const memory: WebAssembly.Memory = output.memory;
+  // The raw wasm exports are internal: `unknown`, not functions under their internal names.
+  assertType<Equal<(typeof output)["__wbindgen_start"], unknown>>();
+  // @ts-expect-error a raw export cannot be called without a check
+  output.__wbindgen_start();
   const user = new EstuaryUser({ token: "EST…ARY", baseUrl: "http://localhost:3004", timeoutMs: 0, maxRetries: 1 });
   const base: string = user.baseUrl;
 
@@ -64,5 +71,7 @@ export async function usage(): Promise<void> {
   // @ts-expect-error the token is required
   new EstuaryUser({ baseUrl: "http://localhost:3004" });
 
-  void [base, total, contents, hash];
+  // wasm-bindgen's alias of free(), typed through esnext.disposable.
+  user[Symbol.dispose]();
+  void [base, total, contents, hash, memory];
 }
