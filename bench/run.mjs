@@ -62,7 +62,7 @@ const SECTIONS = ['size', 'init', 'percall', 'large', 'memory', 'concurrency'];
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  // TOOLCHAIN.md trap 11
+  // docs/toolchain.md trap 11
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run',
   // memory section: performance.memory without bucketing, and gc()

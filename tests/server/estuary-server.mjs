@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // A local HTTP server that answers the five /user/* endpoints exactly like an Estuary node
-// (application-research/estuary, Go + Echo v4), as described by
-// /work/shared/reference/estuary/BEHAVIOUR.md. Node standard library only.
+// (application-research/estuary, Go + Echo v4), as described by docs/estuary-node.md.
+// Node standard library only.
 //
 //   node tests/server/estuary-server.mjs [--port N] [--token EST…ARY] [--test] [--quiet] [--rate-limit N]
 //
@@ -41,7 +41,7 @@ const REQUEST_LOG_CAP = 100_000; // oldest entries are dropped past this, to bou
 
 const json = (status, value, headers = {}) => ({ status, headers: { 'Content-Type': JSON_CT, ...headers }, body: goJson(value) });
 
-/** The node's error envelope (BEHAVIOUR.md "Error bodies"). */
+/** The node's error envelope (docs/estuary-node.md "Error bodies"). */
 const envelope = (status, reason, details, headers) => json(status, { error: { code: status, reason, details } }, headers);
 
 /** An Echo HTTPError through Estuary's error handler: reason is the status text. */
@@ -59,11 +59,11 @@ function mergeHeaders(...objs) {
   return Object.fromEntries(byLower.values());
 }
 
-// BEHAVIOUR.md "CORS": `Access-Control-Allow-Origin: *` on every response, errors included.
+// docs/estuary-node.md "CORS": `Access-Control-Allow-Origin: *` on every response, errors included.
 // Echo's CORS middleware also always adds `Vary: Origin`.
 const CORS_HEADERS = { 'Access-Control-Allow-Origin': '*', Vary: 'Origin' };
 
-/** Answer a CORS preflight: 204, before auth, rate limiting and faults (BEHAVIOUR.md "CORS"). */
+/** Answer a CORS preflight: 204, before auth, rate limiting and faults (docs/estuary-node.md "CORS"). */
 function preflightReply(req) {
   const requested = req.headers['access-control-request-headers'];
   return {
@@ -87,7 +87,7 @@ const goBadRequest = () => ({
 
 // ---------------------------------------------------------------------------------------------
 // Rate limiting: Echo's RateLimiterMemoryStore (x/time/rate token bucket, burst = rate) keyed
-// by c.RealIP(). BEHAVIOUR.md "Error bodies": 429 above 200 req/s, no Retry-After.
+// by c.RealIP(). docs/estuary-node.md "Rate limit": 429 above 200 req/s, no Retry-After.
 
 export class RateLimiter {
   /** @param {number} rate requests per second (burst = rate); @param clock ms timer (for tests) */
@@ -159,8 +159,8 @@ function resolveRoute(method, path) {
   const r = ROUTES[path];
   if (r) {
     if (r[method]) return { kind: r[method] };
-    // `DELETE /user/api-keys/` with an empty key is a 404 after auth (BEHAVIOUR.md "Error
-    // bodies"); the trailing slash is already stripped, so that is DELETE /user/api-keys.
+    // `DELETE /user/api-keys/` with an empty key is a 404 after auth (docs/estuary-node.md
+    // "Routing"); the trailing slash is already stripped, so that is DELETE /user/api-keys.
     if (path === '/user/api-keys' && method === 'DELETE') return { kind: 'groupNotFound' };
     return { kind: 'methodNotAllowed', allow: r.allow };
   }
@@ -229,7 +229,7 @@ function normalizeFault(b) {
       body ??= '';
       break;
     case 'legacy':
-      // Nodes older than mid-2022: `error` is a string (BEHAVIOUR.md "Error bodies").
+      // Nodes older than mid-2022: `error` is a string (docs/estuary-node.md "Error bodies").
       status ??= 401;
       body ??= JSON.stringify({ error: b.reason ?? 'ERR_INVALID_TOKEN', details: b.details ?? 'api key does not exist' }) + '\n';
       headers = mergeHeaders({ 'Content-Type': JSON_CT }, headers);
@@ -313,8 +313,8 @@ export async function startServer(options = {}) {
     // The web UI sends the literal `undefined` when its cookie is gone.
     if (auth === '' || auth === 'undefined') return { reply: envelope(401, 'ERR_AUTH_MISSING', 'no api key was specified') };
     const parts = auth.split(' ');
-    // BEHAVIOUR.md "Authentication" table: a first word other than `Bearer` (including a bare
-    // token) is ERR_AUTH_MISSING_BEARER; `Bearer` alone or `Bearer  x` is ERR_INVALID_AUTH.
+    // docs/estuary-node.md "Authentication" table: a first word other than `Bearer` (including
+    // a bare token) is ERR_AUTH_MISSING_BEARER; `Bearer` alone or `Bearer  x` is ERR_INVALID_AUTH.
     if (parts[0] !== 'Bearer') return { reply: envelope(401, 'ERR_AUTH_MISSING_BEARER', 'invalid api key was specified') };
     if (parts.length !== 2) return { reply: envelope(401, 'ERR_INVALID_AUTH', 'invalid api key was specified') };
     // No 10 s token cache here: a revoked token stops working at once (see README).
@@ -342,7 +342,7 @@ export async function startServer(options = {}) {
   }
 
   function handleCreate(user, rawQuery) {
-    // Query parameters only; the body is ignored (BEHAVIOUR.md "POST /user/api-keys").
+    // Query parameters only; the body is ignored (docs/estuary-node.md "POST /user/api-keys").
     const q = parseQuery(rawQuery);
     const now = nowNs();
     let expiry = now + DEFAULT_EXPIRY_NS;

@@ -1,5 +1,5 @@
 // A faithful port of Go's time.ParseDuration (Go 1.17+), including its error messages.
-// BEHAVIOUR.md "POST /user/api-keys": the node feeds `expiry` straight into
+// docs/estuary-node.md "POST /user/api-keys": the node feeds `expiry` straight into
 // time.ParseDuration and answers 500 with err.Error() as `details`, so clients see these exact
 // strings (`time: invalid duration "abc"`, `time: missing unit in duration "1"`,
 // `time: unknown unit "d" in duration "30d"`).

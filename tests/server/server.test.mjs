@@ -1,5 +1,5 @@
 // Tests for the Estuary-compatible test server. Run: node --test tests/server/
-// Each expectation cites the BEHAVIOUR.md rule it checks where that is not obvious.
+// Each expectation cites the docs/estuary-node.md rule it checks where that is not obvious.
 
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,7 +58,7 @@ function rfc3339ToNs(s) {
 // ---------------------------------------------------------------------------------------------
 
 describe('Go compatibility helpers', () => {
-  test('token hash vector (BEHAVIOUR.md "Authentication")', () => {
+  test('token hash vector (docs/estuary-node.md "Authentication")', () => {
     assert.equal(tokenHash('EST00000000-0000-0000-0000-000000000000ARY'), 'oMOtaLPQu9MB6I7kHNxd1rPaLdwnpVPu6t5AkDmeFnI');
   });
 
@@ -131,7 +131,7 @@ describe('Go compatibility helpers', () => {
   });
 });
 
-describe('authentication (BEHAVIOUR.md table)', () => {
+describe('authentication (docs/estuary-node.md "Authentication" table)', () => {
   test('each row of the table', async () => {
     assertEnvelope(await call('GET', '/user/api-keys'), 401, 'ERR_AUTH_MISSING', 'no api key was specified');
     assertEnvelope(await call('GET', '/user/api-keys', { auth: 'undefined' }), 401, 'ERR_AUTH_MISSING', 'no api key was specified');
@@ -175,7 +175,7 @@ describe('authentication (BEHAVIOUR.md table)', () => {
   });
 });
 
-describe('CORS (BEHAVIOUR.md "CORS")', () => {
+describe('CORS (docs/estuary-node.md "CORS")', () => {
   test('preflight: 204, no token needed, request headers echoed, no Max-Age or credentials', async () => {
     for (const path of ['/user/api-keys', '/user/api-keys/abc', '/user/stats', '/nope']) {
       const r = await call('OPTIONS', path, {

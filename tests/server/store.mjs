@@ -17,7 +17,7 @@ export const DEFAULT_EXPIRY_NS = 30n * DAY_NS;
 /** constants.TokenExpiryDurationPermanent: `expiry=false` (100 years of 365 days). */
 export const PERMANENT_EXPIRY_NS = 100n * 365n * DAY_NS;
 
-/** Token hash: SHA-256 of the token's bytes, base64url without padding (BEHAVIOUR.md "Authentication"). */
+/** Token hash: SHA-256 of the token's bytes, base64url without padding (docs/estuary-node.md "Authentication"). */
 export function tokenHashOfBytes(buf) {
   return createHash('sha256').update(buf).digest('base64url');
 }
@@ -80,9 +80,9 @@ export class Store {
 
   /**
    * Insert an auth_tokens row. `token` is the secret; new-style rows store only its hash
-   * (BEHAVIOUR.md: `token` is "" for every key made since Oct 2022), legacy rows keep the
-   * plaintext and have tokenHash "". `oldShape` rows are rendered like a pre-2022 node would
-   * (no label, tokenHash, isSession).
+   * (docs/estuary-node.md "GET /user/api-keys": `token` is "" for every key made since
+   * Oct 2022), legacy rows keep the plaintext and have tokenHash "". `oldShape` rows are
+   * rendered like a pre-2022 node would (no label, tokenHash, isSession).
    */
   addKey(user, { token = newToken(), label = '', expiry, expiryOffsetMin = 0, isSession = false, uploadOnly = false, legacy = false, oldShape = false }) {
     const row = {
@@ -202,7 +202,7 @@ export class Store {
     return { totalSize, numPins: count };
   }
 
-  /** The JSON text of GET /user/export (BEHAVIOUR.md "GET /user/export"). */
+  /** The JSON text of GET /user/export (docs/estuary-node.md "GET /user/export"). */
   exportJson(user, now) {
     if (user.exportOverride) {
       return goJson({ Version: 'v0.0.1', Date: formatRFC3339Nano(now), Version1: user.exportOverride });

@@ -100,8 +100,8 @@ async fn an_html_502_from_a_proxy_is_a_server_error_with_an_excerpt() {
 
 #[wasm_bindgen_test]
 async fn a_bad_expiry_that_reached_a_node_would_be_a_server_error() {
-    // The client refuses "30d" itself; a node answers it with a 500 (BEHAVIOUR.md), which the
-    // client maps to `server` with the node's details.
+    // The client refuses "30d" itself; a node answers it with a 500 (docs/estuary-node.md
+    // "POST /user/api-keys"), which the client maps to `server` with the node's details.
     reset().await;
     fault(
         r#"{"path": "/user/api-keys", "method": "POST", "status": 500,
