@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # wasm-pack runs the first wasm-opt on PATH, and without one it silently ships an unoptimised
-# .wasm: it must be npm's binaryen (Debian's corrupts wasm-bindgen output, TOOLCHAIN.md).
+# .wasm: it must be npm's binaryen (Debian's corrupts wasm-bindgen output, docs/toolchain.md).
 export PATH="$PWD/node_modules/.bin:$PATH"
 [ -x node_modules/.bin/wasm-opt ] || { echo "npm's wasm-opt is missing: run \`npm ci\` (scripts/setup.sh does)" >&2; exit 1; }
-# wasm/ is the cdylib-only crate, so the release profile's LTO applies (TOOLCHAIN.md trap 4).
+# wasm/ is the cdylib-only crate, so the release profile's LTO applies (docs/toolchain.md, trap 4).
 wasm-pack --log-level warn build wasm --target web --release --mode no-install \
   --out-dir ../pkg --out-name estuary_user
 node scripts/package.mjs

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, idempotently, on a fresh Debian machine
-# (see ../shared/TOOLCHAIN.md for why each pin). Source it to get PATH set:
+# (see docs/toolchain.md for why each pin). Source it to get PATH set:
 #   source scripts/setup.sh     # installs what is missing, then puts the tools first on PATH
 #   bash scripts/setup.sh       # installs only
 # Sourcing changes nothing in the caller's shell but PATH: the installs run in a child bash

@@ -31,7 +31,7 @@ impl Client {
     /// answers 200 whether or not a key matched.
     ///
     /// The client's own token is sent as its hash, which the node matches too
-    /// (BEHAVIOUR.md "DELETE /user/api-keys"): only a legacy row's token, which has no hash,
+    /// (docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}"): only a legacy row's token, which has no hash,
     /// ever travels in the path.
     pub fn revoke_api_key<'a>(&'a self, key: impl Into<KeyRef<'a>>) -> Call<'a, ()> {
         Call::new(self, Endpoint::RevokeApiKey(key.into().0))
@@ -56,10 +56,10 @@ impl Client {
         options: &CallOptions,
     ) -> Result<JsValue, Error> {
         // Refused before sending, so it is not a "may have been created" failure.
-        if options.signal.as_ref().is_some_and(|s| s.aborted()) {
-            return Err(crate::cancel::aborted_error());
+        if let Some(signal) = options.signal.as_ref().filter(|s| s.aborted()) {
+            return Err(crate::cancel::aborted_error(signal));
         }
-        // Parameters are query parameters only; the node ignores any body (BEHAVIOUR.md).
+        // Parameters are query parameters only; the node ignores any body (docs/estuary-node.md "POST /user/api-keys").
         let path = format!("/user/api-keys{}", query_string(params.query_pairs()));
         let answer = self
             .connection

@@ -53,9 +53,8 @@ impl CallSignal {
     ///
     /// Fails with `aborted` when the caller's signal has already fired: nothing is sent.
     pub(crate) fn new(user: Option<&AbortSignal>, timeout_ms: u32) -> Result<CallSignal, Error> {
-        let controller = AbortController::new().map_err(|_| Error::Network {
-            message: "this JavaScript environment has no AbortController".into(),
-        })?;
+        let controller = AbortController::new()
+            .map_err(|_| Error::invalid("this JavaScript environment has no AbortController"))?;
         let cause = Rc::new(Cell::new(None));
         let mut this = CallSignal {
             controller,
@@ -67,7 +66,7 @@ impl CallSignal {
         };
         if let Some(user) = user {
             if user.aborted() {
-                return Err(aborted_error());
+                return Err(aborted_error(user));
             }
             let on_abort = this.trigger(Cause::Aborted);
             // A listener added with plain `addEventListener` would stay on a long-lived
@@ -114,10 +113,11 @@ impl CallSignal {
         self.cause.get()
     }
 
-    /// Waits `ms` milliseconds, or less if the call is cancelled meanwhile (then fails with
-    /// the cancellation's error). Uses the promise's own `resolve` as both the timer and the
+    /// Waits `ms` milliseconds before another try, or less if the call is cancelled
+    /// meanwhile: then it fails with the cancellation's error, which for a timeout says what
+    /// `last` (the failed try) got and carries it. Uses the promise's own `resolve` as both the timer and the
     /// abort listener, and removes both, so nothing is left behind.
-    pub(crate) async fn sleep(&self, ms: f64) -> Result<(), Error> {
+    pub(crate) async fn sleep(&self, ms: f64, last: Error) -> Result<(), Error> {
         let mut resolve = None;
         let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
         if let Some(resolve) = resolve {
@@ -129,6 +129,14 @@ impl CallSignal {
             let _ = signal.remove_event_listener_with_callback("abort", &resolve);
         }
         match self.cause() {
+            Some(Cause::Timeout) => Err(Error::Timeout {
+                message: format!(
+                    "the Estuary node gave no usable answer within {} ms (timeoutMs); the last \
+                     try got: {last}",
+                    self.timeout_ms
+                ),
+                last: Some(Box::new(last)),
+            }),
             Some(cause) => Err(self.error(cause)),
             None => Ok(()),
         }
@@ -137,20 +145,31 @@ impl CallSignal {
     /// The error for a call cancelled by `cause`.
     pub(crate) fn error(&self, cause: Cause) -> Error {
         match cause {
-            Cause::Aborted | Cause::Dropped => aborted_error(),
+            Cause::Aborted | Cause::Dropped => match &self.listener {
+                Some((user, _)) => aborted_error(user),
+                None => Error::Aborted {
+                    message: ABORTED.into(),
+                    cause: crate::error::Cause::default(),
+                },
+            },
             Cause::Timeout => Error::Timeout {
                 message: format!(
                     "the Estuary node did not answer within {} ms (timeoutMs)",
                     self.timeout_ms
                 ),
+                last: None,
             },
         }
     }
 }
 
-pub(crate) fn aborted_error() -> Error {
+const ABORTED: &str = "the call was aborted by its AbortSignal";
+
+/// The error of a call whose caller's signal fired: its `reason` is the cause.
+pub(crate) fn aborted_error(user: &AbortSignal) -> Error {
     Error::Aborted {
-        message: "the call was aborted by its AbortSignal".into(),
+        message: ABORTED.into(),
+        cause: crate::error::Cause::js(user.reason()),
     }
 }
 

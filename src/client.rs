@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::http::Connection;
 use crate::limits::{check_retries, timeout_ms, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 use crate::token::Token;
-use crate::url::{normalize_base_url, DEFAULT_BASE_URL};
+use crate::url::{base_url_error, normalize_base_url, DEFAULT_BASE_URL};
 
 /// Settings of a [`Client`]; see [`Client::builder`].
 #[derive(Clone)]
@@ -66,6 +66,11 @@ impl ClientBuilder {
         let max_retries = check_retries(self.max_retries)?;
         let timeout_ms = timeout_ms(self.timeout)?;
         let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        // Then as strictly as `fetch` will parse it: a URL it refuses would otherwise fail
+        // every call. Nothing is sent by making a `Request`.
+        if web_sys::Request::new_with_str(&base_url).is_err() {
+            return Err(base_url_error("this platform's URL parser refuses it"));
+        }
         Ok(Client {
             connection: Rc::new(Connection::new(token, base_url, timeout_ms, max_retries)),
         })

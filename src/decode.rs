@@ -1,5 +1,5 @@
 //! The answers of the five endpoints, from the JSON the platform parsed (`JSON.parse` of the
-//! body) to what each call returns (BEHAVIOUR.md).
+//! body) to what each call returns (docs/estuary-node.md).
 //!
 //! Two steps. `check_*` checks a parsed value in place and fills what old nodes omit or Go
 //! sends as `null`, with messages that name the field and never repeat a value from the body
@@ -93,7 +93,7 @@ impl KeyFields {
     }
 }
 
-/// Checks `GET /user/api-keys`: a flat array of keys (never nested, BEHAVIOUR.md).
+/// Checks `GET /user/api-keys`: a flat array of keys (never nested, docs/estuary-node.md "GET /user/api-keys").
 pub(crate) fn check_api_keys(json: &JsValue) -> Result<(), Error> {
     let Some(rows) = json.dyn_ref::<Array>() else {
         return Err(bad("the key list is not an array"));
@@ -107,7 +107,7 @@ pub(crate) fn check_api_key(json: &JsValue) -> Result<(), Error> {
     KeyFields::new().check(json)
 }
 
-/// Checks `GET /user/stats` in place: `null` or a missing count becomes 0 (BEHAVIOUR.md);
+/// Checks `GET /user/stats` in place: `null` or a missing count becomes 0 (docs/estuary-node.md "GET /user/stats");
 /// anything else must be a non-negative whole number.
 pub(crate) fn check_stats(json: &JsValue) -> Result<(), Error> {
     if !is_plain_object(json) {
@@ -126,7 +126,7 @@ pub(crate) fn check_stats(json: &JsValue) -> Result<(), Error> {
 }
 
 /// Checks `GET /user/export` without copying it (it can be megabytes): the capitalised
-/// wrapper keys must be there; Go's `null` for an empty list becomes `[]` (BEHAVIOUR.md).
+/// wrapper keys must be there; Go's `null` for an empty list becomes `[]` (docs/estuary-node.md "GET /user/export").
 pub(crate) fn check_export(json: &JsValue) -> Result<(), Error> {
     let field = |object: &JsValue, key: &str| get(object, &JsValue::from_str(key));
     if !is_plain_object(json) {
@@ -192,7 +192,7 @@ pub(crate) fn export(json: JsValue) -> Result<UserExport, Error> {
     })
 }
 
-/// How a call reads the node's error envelope (BEHAVIOUR.md "Error bodies") from a parsed
+/// How a call reads the node's error envelope (docs/estuary-node.md "Error bodies") from a parsed
 /// error body: a type parameter of the call, so that a build links only the reader it uses.
 pub(crate) trait ReadEnvelope {
     /// The envelope, or `None` for any other body.

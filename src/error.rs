@@ -64,6 +64,43 @@ impl ErrorKind {
     }
 }
 
+/// The JavaScript value behind a failure: the `TypeError` a `fetch` rejected with, or the
+/// reason a caller's `AbortSignal` fired with. Opaque, and never compared: two errors that
+/// differ only in their cause are equal. In JavaScript it is the error's `cause`.
+#[derive(Clone, Default)]
+pub struct Cause {
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) value: Option<wasm_bindgen::JsValue>,
+}
+
+impl Cause {
+    #[cfg(target_arch = "wasm32")]
+    pub(crate) fn js(value: wasm_bindgen::JsValue) -> Cause {
+        Cause { value: Some(value) }
+    }
+
+    /// The JavaScript value, if there is one.
+    #[cfg(target_arch = "wasm32")]
+    pub fn as_js(&self) -> Option<&wasm_bindgen::JsValue> {
+        self.value.as_ref()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, _: &Cause) -> bool {
+        true
+    }
+}
+
+impl Eq for Cause {}
+
+impl fmt::Debug for Cause {
+    /// A JS value may hold anything: `Debug` does not print it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Cause")
+    }
+}
+
 /// Every failure of this crate. Never contains the token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -86,16 +123,22 @@ pub enum Error {
     Network {
         /// What happened, with the likely causes.
         message: String,
+        /// What `fetch` rejected with.
+        cause: Cause,
     },
     /// The call did not finish within its timeout.
     Timeout {
-        /// What happened.
+        /// What happened (and what the last try got, if a try failed before).
         message: String,
+        /// The error of the last try, when the timeout cut a wait between retries.
+        last: Option<Box<Error>>,
     },
     /// The caller aborted the call.
     Aborted {
         /// What happened.
         message: String,
+        /// The reason the caller's signal fired with.
+        cause: Cause,
     },
     /// A 2xx answer with a body that is not what the endpoint returns.
     Decode {
@@ -149,13 +192,17 @@ impl Error {
         }
     }
 
-    /// Appends a sentence to the message of a network, timeout or abort error.
+    /// Appends a sentence to the message of a network, timeout, abort or decode error.
     pub(crate) fn with_note(mut self, note: &str) -> Error {
         match &mut self {
-            Error::Network { message }
-            | Error::Timeout { message }
-            | Error::Aborted { message } => {
+            Error::Network { message, .. }
+            | Error::Timeout { message, .. }
+            | Error::Aborted { message, .. } => {
                 message.push(' ');
+                message.push_str(note);
+            }
+            Error::Decode { message, .. } => {
+                message.push_str(". ");
                 message.push_str(note);
             }
             _ => {}
@@ -165,7 +212,7 @@ impl Error {
 
     /// Builds the error for a non-2xx answer from its status and body text.
     ///
-    /// The body is decoded as the node's envelope (BEHAVIOUR.md "Error bodies"): the current
+    /// The body is decoded as the node's envelope (docs/estuary-node.md "Error bodies"): the current
     /// `{"error":{"code","reason","details"}}` or the legacy `{"error":"ERR_…","details":"…"}`.
     /// Anything else (an HTML page from a proxy, an empty 504) gives a short excerpt as details.
     pub(crate) fn from_response(status: u16, envelope: Option<Envelope>, body: &str) -> Error {
@@ -185,9 +232,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidInput { message }
-            | Error::Network { message }
-            | Error::Timeout { message }
-            | Error::Aborted { message } => f.write_str(message),
+            | Error::Network { message, .. }
+            | Error::Timeout { message, .. }
+            | Error::Aborted { message, .. } => f.write_str(message),
             Error::Status {
                 status,
                 reason,
@@ -209,7 +256,17 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    /// The last try's error of a timeout that cut a wait between retries.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout {
+                last: Some(last), ..
+            } => Some(last.as_ref()),
+            _ => None,
+        }
+    }
+}
 
 /// A node's JSON error body, current or legacy shape, reduced to its two strings.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -222,6 +279,14 @@ impl Envelope {
     /// The `reason` and `details` of an envelope.
     pub(crate) fn new(reason: Option<String>, details: Option<String>) -> Envelope {
         Envelope { reason, details }
+    }
+
+    /// Both strings passed through `f` (to redact them).
+    pub(crate) fn map(self, f: impl Fn(String) -> String) -> Envelope {
+        Envelope {
+            reason: self.reason.map(&f),
+            details: self.details.map(&f),
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Key lifetimes: Go's duration grammar, checked before anything is sent.
 //!
 //! The node parses `expiry` with Go's `time.ParseDuration` and answers a bad value with a
-//! 500 (BEHAVIOUR.md "POST /user/api-keys"), so the client checks the exact same grammar first
+//! 500 (docs/estuary-node.md "POST /user/api-keys"), so the client checks the exact same grammar first
 //! and says what is wrong instead.
 
 use crate::error::{quoted, Error};
@@ -41,7 +41,7 @@ impl Expiry {
     pub(crate) fn query_value(&self) -> Option<&str> {
         match &self.0 {
             Lifetime::Default => None,
-            // BEHAVIOUR.md: the literal `false` makes a "permanent" (100-year) key.
+            // docs/estuary-node.md "POST /user/api-keys": the literal `false` makes a "permanent" (100-year) key.
             Lifetime::Never => Some("false"),
             Lifetime::Duration(d) => Some(d),
         }

@@ -98,7 +98,7 @@ impl Failure {
     }
 }
 
-/// Network errors and the statuses that mean "try again later" (BEHAVIOUR.md: 429 above
+/// Network errors and the statuses that mean "try again later" (docs/estuary-node.md "Rate limit": 429 above
 /// 200 requests/s; proxies in front of nodes answer 502/503/504).
 fn retryable(error: &Error) -> bool {
     match error {
@@ -132,7 +132,7 @@ impl Connection {
     /// segment may be a token.
     ///
     /// GET and DELETE are idempotent and are retried on network errors, 429, 502, 503 and
-    /// 504; POST never is (a create sent twice makes two keys, BEHAVIOUR.md).
+    /// 504; POST never is (a create sent twice makes two keys, docs/estuary-node.md "POST /user/api-keys").
     pub(crate) async fn send<E: ReadEnvelope>(
         &self,
         method: Method,
@@ -157,7 +157,7 @@ impl Connection {
                 return Err(failure.error);
             }
             let wait = backoff_ms(attempt, js_sys::Math::random(), failure.retry_after);
-            failure.cancel.sleep(wait).await?;
+            failure.cancel.sleep(wait, failure.error).await?;
             cancel = failure.cancel;
             attempt += 1;
         }
@@ -176,7 +176,7 @@ impl Connection {
         let init = Object::new();
         set(&init, "method", &method.as_str().into());
         set(&init, "headers", &self.headers);
-        // BEHAVIOUR.md "CORS": the node allows any origin but no credentials.
+        // docs/estuary-node.md "CORS": the node allows any origin but no credentials.
         set(&init, "credentials", &"omit".into());
         set(&init, "signal", &cancel.signal());
         // One `Request` per try, built from the URL as it is (gloo-net's `RequestBuilder`
@@ -282,7 +282,7 @@ impl Answer {
         })
     }
 
-    /// Reads and discards the body (DELETE answers 200 with an empty body, BEHAVIOUR.md).
+    /// Reads and discards the body (DELETE answers 200 with an empty body, docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}").
     pub(crate) async fn empty(self) -> Result<(), Error> {
         let status = self.response.status();
         self.text(status).await.map(drop)
@@ -327,11 +327,21 @@ impl Answer {
             },
             Err(_) => String::new(),
         };
-        let text = connection.token.redact(text);
-        let envelope = parse_json(&JsValue::from_str(&text))
-            .ok()
-            .and_then(E::envelope);
-        (Error::from_response(status, envelope, &text), cancel)
+        // JSON can spell the token with escapes (`"\u0045ST…"`), which a plain scan of the
+        // text misses: what is shown of a JSON body is its parsed form, redacted.
+        let token = &connection.token;
+        let (envelope, shown) = match parse_json(&JsValue::from_str(&text)) {
+            Ok(json) => {
+                let normal = js_sys::JSON::stringify(&json)
+                    .ok()
+                    .and_then(|s| s.as_string());
+                (E::envelope(json), normal.unwrap_or(text))
+            }
+            Err(_) => (None, text),
+        };
+        let envelope = envelope.map(|e| e.map(|part| token.redact(part)));
+        let shown = token.redact(shown);
+        (Error::from_response(status, envelope, &shown), cancel)
     }
 }
 
@@ -365,6 +375,7 @@ fn error_message(value: &JsValue) -> Option<String> {
 fn network_error(base_url: &str, rejection: &JsValue, what: &str) -> Error {
     let detail = error_message(rejection).unwrap_or_else(|| "fetch failed".into());
     Error::Network {
+        cause: crate::error::Cause::js(rejection.clone()),
         message: format!(
             "network error during {what} at {base_url} ({detail}). Likely causes: the node is \
              offline or unreachable, the baseUrl is wrong, or the browser blocked the request \

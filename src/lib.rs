@@ -37,7 +37,7 @@ mod user;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties;
 
-pub use error::{Error, ErrorKind};
+pub use error::{Cause, Error, ErrorKind};
 pub use expiry::Expiry;
 pub use limits::{DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES, MAX_TIMEOUT};
 pub use models::{ApiKey, ExportV1, JsonValue, Perms, UserExport, UserStats};

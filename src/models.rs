@@ -1,4 +1,4 @@
-//! What the five endpoints take and return, as the node really sends it (BEHAVIOUR.md).
+//! What the five endpoints take and return, as the node really sends it (docs/estuary-node.md).
 
 use core::fmt;
 

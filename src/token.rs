@@ -11,7 +11,7 @@ pub(crate) struct Token(String);
 impl Token {
     /// Checks a token: non-empty printable ASCII without whitespace.
     ///
-    /// The node does not check the format (BEHAVIOUR.md "Authentication"), but a token with
+    /// The node does not check the format (docs/estuary-node.md "Authentication"), but a token with
     /// whitespace could never authenticate (`Bearer  x` is `ERR_INVALID_AUTH`) and a non-ASCII
     /// one cannot be sent in a header. The message never repeats the token.
     pub(crate) fn new(token: &str) -> Result<Token, Error> {
@@ -70,7 +70,7 @@ impl fmt::Debug for Token {
 }
 
 /// SHA-256 of the token's UTF-8 bytes, base64url without padding: the `tokenHash` the node
-/// stores and lists (BEHAVIOUR.md "Authentication"). Revoking by hash keeps the secret out
+/// stores and lists (docs/estuary-node.md "Authentication"). Revoking by hash keeps the secret out
 /// of URLs and access logs.
 pub fn token_hash(token: &str) -> String {
     base64url(&sha256(token.as_bytes()))

@@ -11,11 +11,7 @@ pub const DEFAULT_BASE_URL: &str = "https://api.estuary.tech";
 /// A path prefix is kept (`https://example.org/estuary`). Credentials, a query or a fragment
 /// are refused: they would leak into every request or change where requests go.
 pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
-    let bad = |why: &str| {
-        Error::invalid(format!(
-            "baseUrl must be an absolute http(s) URL such as \"http://localhost:3004\": {why}"
-        ))
-    };
+    let bad = base_url_error;
     if input.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("it contains whitespace or control characters"));
     }
@@ -48,6 +44,13 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     })
 }
 
+/// The error for a refused base URL, saying why.
+pub(crate) fn base_url_error(why: &str) -> Error {
+    Error::invalid(format!(
+        "baseUrl must be an absolute http(s) URL such as \"http://localhost:3004\": {why}"
+    ))
+}
+
 fn valid_authority(authority: &str) -> bool {
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
         match v6.split_once(']') {
@@ -69,10 +72,16 @@ fn valid_authority(authority: &str) -> bool {
     let host_ok = !host.is_empty()
         && host
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '%'));
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
+    // Digits only: `str::parse` would also take `+80`, which URL parsers refuse.
     let port_ok = match port {
         None => true,
-        Some(p) => !p.is_empty() && p.len() <= 5 && p.parse::<u32>().is_ok_and(|n| n <= 65535),
+        Some(p) => {
+            !p.is_empty()
+                && p.len() <= 5
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u32>().is_ok_and(|n| n <= 65535)
+        }
     };
     host_ok && port_ok
 }
@@ -157,6 +166,8 @@ mod tests {
             "http://user:pw@example.org",
             "http://example.org:99999",
             "http://example.org:",
+            "http://example.org:+80",
+            "http://ex%41mple.org",
             "javascript://alert(1)",
             " http://example.org",
         ] {

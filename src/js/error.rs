@@ -60,28 +60,35 @@ fn prototype() -> Object {
     })
 }
 
-/// The JS value of a Rust error.
+/// The JS value of a Rust error. `status`, `reason`, `details` and `cause` are set only when
+/// there is one, so they are absent (`"status" in e` is false) rather than `undefined`.
 pub(crate) fn to_js(error: &Error) -> JsValue {
     let js = js_sys::Error::new(&error.to_string());
     Object::set_prototype_of(&js, &prototype());
-    let set = |key: &str, value: JsValue| {
-        let _ = Reflect::set(&js, &key.into(), &value);
+    let set = |key: &str, value: &JsValue| {
+        let _ = Reflect::set(&js, &key.into(), value);
     };
-    set("kind", error.kind().as_str().into());
-    set(
-        "status",
-        error
-            .status()
-            .map_or(JsValue::UNDEFINED, |s| f64::from(s).into()),
-    );
-    set(
-        "reason",
-        error.reason().map_or(JsValue::UNDEFINED, JsValue::from),
-    );
-    set(
-        "details",
-        error.details().map_or(JsValue::UNDEFINED, JsValue::from),
-    );
+    set("kind", &error.kind().as_str().into());
+    if let Some(status) = error.status() {
+        set("status", &f64::from(status).into());
+    }
+    if let Some(reason) = error.reason() {
+        set("reason", &reason.into());
+    }
+    if let Some(details) = error.details() {
+        set("details", &details.into());
+    }
+    match error {
+        Error::Network { cause, .. } | Error::Aborted { cause, .. } => {
+            if let Some(value) = cause.as_js() {
+                set("cause", value);
+            }
+        }
+        Error::Timeout {
+            last: Some(last), ..
+        } => set("cause", &to_js(last)),
+        _ => {}
+    }
     js.into()
 }
 

@@ -88,7 +88,10 @@ impl EstuaryUser {
     #[wasm_bindgen(js_name = revokeApiKey, skip_jsdoc, unchecked_return_type = "Promise<void>")]
     pub fn revoke_api_key(
         &self,
-        #[wasm_bindgen(js_name = keyOrHash, unchecked_param_type = "string | ApiKey")]
+        #[wasm_bindgen(
+            js_name = keyOrHash,
+            unchecked_param_type = "string | Pick<ApiKey, \"token\" | \"tokenHash\">"
+        )]
         key_or_hash: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
@@ -156,14 +159,13 @@ pub fn token_hash(
 
 /// `null` for a valid `createApiKey` expiry, else the message `createApiKey` would reject
 /// with: for form validation without a call.
-#[wasm_bindgen(js_name = checkExpiry, skip_jsdoc)]
-pub fn check_expiry(
-    #[wasm_bindgen(unchecked_param_type = "string")] expiry: JsValue,
-) -> Option<String> {
-    match expiry.as_string() {
+#[wasm_bindgen(js_name = checkExpiry, skip_jsdoc, unchecked_return_type = "string | null")]
+pub fn check_expiry(#[wasm_bindgen(unchecked_param_type = "string")] expiry: JsValue) -> JsValue {
+    let problem = match expiry.as_string() {
         Some(expiry) => Expiry::parse(&expiry).err().map(|e| e.to_string()),
         None => Some("expiry must be a string".into()),
-    }
+    };
+    problem.map_or(JsValue::NULL, JsValue::from)
 }
 
 /// One call of the facade, boxed so that every method shares one promise adapter (each

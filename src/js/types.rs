@@ -69,8 +69,8 @@ export interface UserExport {
   /** RFC 3339 time of the export. */
   Date: string;
   Version1: {
-    Contents: object[];
-    Deals: object[];
+    Contents: Record<string, unknown>[];
+    Deals: Record<string, unknown>[];
   };
 }
 
@@ -100,5 +100,8 @@ export class EstuaryError extends Error {
   readonly reason?: string;
   /** The node's `details`, or a short excerpt of a non-JSON error body. */
   readonly details?: string;
+  /** `aborted`: the caller's `signal.reason`; `network`: what `fetch` rejected with;
+   * `timeout` that cut a wait between retries: the last try's `EstuaryError`. */
+  readonly cause?: unknown;
 }
 "#;

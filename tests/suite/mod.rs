@@ -7,4 +7,5 @@ mod helpers;
 mod keys;
 mod retries;
 mod rust_api;
+mod secrets;
 mod user;

@@ -6,6 +6,7 @@ import init, {
   EstuaryUser,
   EstuaryError,
   isEstuaryError,
+  checkExpiry,
   tokenHash,
   type ApiKey,
   type CallOptions,
@@ -43,7 +44,14 @@ export async function usage(): Promise<void> {
   const total: number = stats.totalSize + stats.numPins;
   const dump = await user.exportData();
   assertType<Equal<typeof dump, UserExport>>();
-  const contents: object[] = dump.Version1.Contents;
+  const contents = dump.Version1.Contents;
+  assertType<Equal<typeof contents, Record<string, unknown>[]>>();
+  const firstCid: unknown = dump.Version1.Deals[0]?.["cid"];
+  // A key as an app stores it: only the two fields revoking needs, no cast.
+  const stored: Pick<ApiKey, "token" | "tokenHash"> = { token: "", tokenHash: key.tokenHash };
+  await user.revokeApiKey(stored);
+  const problem = checkExpiry("30d");
+  assertType<Equal<typeof problem, string | null>>();
   const hash: string = tokenHash(key.token);
 
   try {
@@ -54,6 +62,7 @@ export async function usage(): Promise<void> {
       const status: number | undefined = e.status;
       const reason: string | undefined = e.reason;
       const details: string | undefined = e.details;
+      assertType<Equal<typeof e.cause, unknown>>();
       const message: string = e.message;
       void [status, reason, details, message];
     }
@@ -73,5 +82,5 @@ export async function usage(): Promise<void> {
 
   // wasm-bindgen's alias of free(), typed through esnext.disposable.
   user[Symbol.dispose]();
-  void [base, total, contents, hash, memory];
+  void [base, total, contents, hash, memory, firstCid];
 }

@@ -1,0 +1,192 @@
+//! No secret in any message, and an honest error at every edge (issue 10's library points).
+
+use estuary_user::js::{check_expiry, token_hash, EstuaryUser};
+use js_sys::Reflect;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::wasm_bindgen_test;
+use web_sys::AbortController;
+
+use super::errors::sleep;
+use super::helpers::*;
+
+/// The old-node row of the test user: it has no hash, so its token is its only handle.
+const OLD_ROW_TOKEN: &str = "ESTc0ffee00-0000-4000-8000-000000000007ARY";
+
+fn has(value: &JsValue, key: &str) -> bool {
+    Reflect::has(value, &key.into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn revoking_the_clients_own_token_sends_its_hash() {
+    reset().await;
+    let user = new_user("{}").await;
+    settle(client(&user).revoke_api_key(user.clone().into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    let log = requests().await;
+    let delete = log.iter().find(|r| r.method == "DELETE").unwrap();
+    assert_eq!(
+        delete.path,
+        format!(
+            "/user/api-keys/{}",
+            token_hash(user.clone().into()).unwrap()
+        )
+    );
+    assert!(
+        log.iter().all(|r| !r.url.contains(&user)),
+        "the token never travels in a URL"
+    );
+    // And the node revoked it.
+    let error = settle(client(&user).get_stats(JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
+    expect_kind(error, "unauthorized");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_revoke_of_a_legacy_token_never_repeats_it() {
+    reset().await;
+    fault(&format!(
+        r#"{{"path": "/user/api-keys/{OLD_ROW_TOKEN}", "method": "DELETE", "drop": true, "count": 1000}}"#
+    ))
+    .await;
+    let options = obj(&[("maxRetries", 0.into())]);
+    let error = settle(client(TOKEN).revoke_api_key(OLD_ROW_TOKEN.into(), options.clone()))
+        .await
+        .unwrap_err();
+    let error = expect_kind(error, "network");
+    assert!(
+        !text(&error, "message").contains(OLD_ROW_TOKEN),
+        "{}",
+        text(&error, "message")
+    );
+    assert!(text(&error, "message").contains("DELETE /user/api-keys/{key}"));
+    reset().await;
+    fault(&format!(
+        r#"{{"path": "/user/api-keys/{OLD_ROW_TOKEN}", "preset": "stall", "count": 1000}}"#
+    ))
+    .await;
+    let stalled = obj(&[("timeoutMs", 200.into())]);
+    let error = settle(client(TOKEN).revoke_api_key(OLD_ROW_TOKEN.into(), stalled))
+        .await
+        .unwrap_err();
+    reset().await;
+    assert!(!text(&error, "message").contains(OLD_ROW_TOKEN));
+}
+
+#[wasm_bindgen_test]
+async fn a_timeout_during_a_backoff_wait_says_what_the_node_answered() {
+    reset().await;
+    fault(r#"{"path": "/user/stats", "status": 503, "count": 20}"#).await;
+    let options = obj(&[("maxRetries", 10.into()), ("timeoutMs", 700.into())]);
+    let error = settle(client(TOKEN).get_stats(options)).await.unwrap_err();
+    reset().await;
+    let error = expect_kind(error, "timeout");
+    assert!(
+        text(&error, "message").contains("503"),
+        "{}",
+        text(&error, "message")
+    );
+    let cause = expect_kind(get(&error, "cause"), "server");
+    assert_eq!(get(&cause, "status").as_f64(), Some(503.0));
+}
+
+#[wasm_bindgen_test]
+async fn a_base_url_the_platform_refuses_is_invalid_input_at_construction() {
+    for bad in ["http://host:+80", "http://ex%41mple.org"] {
+        let error = EstuaryUser::new(options(TOKEN, bad)).err().expect(bad);
+        let error = expect_kind(error, "invalid_input");
+        assert!(text(&error, "message").starts_with("baseUrl must be"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_create_whose_2xx_body_does_not_decode_says_a_key_may_exist() {
+    for body in [r#"{"json": {"token": 5}}"#, r#"{"body": "{not json"}"#] {
+        reset().await;
+        let spec = body.replacen(
+            '{',
+            r#"{"path": "/user/api-keys", "method": "POST", "status": 200, "#,
+            1,
+        );
+        fault(&spec).await;
+        let error = settle(client(TOKEN).create_api_key(JsValue::UNDEFINED, JsValue::UNDEFINED))
+            .await
+            .unwrap_err();
+        let error = expect_kind(error, "decode");
+        assert!(
+            text(&error, "message").contains("list the keys before trying again"),
+            "{}",
+            text(&error, "message")
+        );
+    }
+    reset().await;
+}
+
+#[wasm_bindgen_test]
+async fn errors_carry_their_cause() {
+    reset().await;
+    // aborted: the caller's own reason.
+    fault(r#"{"path": "/user/stats", "preset": "stall"}"#).await;
+    let controller = AbortController::new().unwrap();
+    let call = settle(client(TOKEN).get_stats(obj(&[("signal", controller.signal().into())])));
+    let reason = js_sys::Error::new("user left the page");
+    let (later, why) = (controller.clone(), reason.clone());
+    wasm_bindgen_futures::spawn_local(async move {
+        sleep(50).await;
+        later.abort_with_reason(&why);
+    });
+    let error = expect_kind(call.await.unwrap_err(), "aborted");
+    assert_eq!(get(&error, "cause"), JsValue::from(reason));
+    reset().await;
+    // network: the TypeError fetch rejected with.
+    let offline = EstuaryUser::new(options(TOKEN, "http://127.0.0.1:9")).unwrap();
+    let error = settle(offline.get_stats(obj(&[("maxRetries", 0.into())])))
+        .await
+        .unwrap_err();
+    let error = expect_kind(error, "network");
+    assert!(get(&error, "cause").is_instance_of::<js_sys::TypeError>());
+    // Fields that do not apply are absent, not present-and-undefined.
+    for key in ["status", "reason", "details"] {
+        assert!(!has(&error, key), "{key}");
+    }
+    let error = settle(client(TOKEN).get_stats(obj(&[("timeoutMs", "x".into())])))
+        .await
+        .unwrap_err();
+    let error = expect_kind(error, "invalid_input");
+    for key in ["status", "reason", "details", "cause"] {
+        assert!(!has(&error, key), "{key}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_json_escaped_token_in_an_error_body_is_redacted() {
+    reset().await;
+    let escaped = format!("\\\\u0045{}", &TOKEN[1..]);
+    fault(&format!(
+        r#"{{"path": "/user/stats", "status": 500, "body": "{{\"error\":{{\"code\":500,\"reason\":\"ERR\",\"details\":\"bad token {escaped}\"}}}}"}}"#
+    ))
+    .await;
+    fault(&format!(
+        r#"{{"path": "/user/stats", "status": 418, "body": "{{\"echo\":\"{escaped}\"}}"}}"#
+    ))
+    .await;
+    for _ in 0..2 {
+        let error = settle(client(TOKEN).get_stats(obj(&[("maxRetries", 0.into())])))
+            .await
+            .unwrap_err();
+        let shown = format!("{} {}", text(&error, "message"), text(&error, "details"));
+        assert!(!shown.contains(&TOKEN[1..]), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+    reset().await;
+}
+
+#[wasm_bindgen_test]
+fn check_expiry_gives_the_librarys_message_or_null() {
+    assert!(check_expiry("720h".into()).is_null());
+    assert!(check_expiry("never".into()).is_null());
+    let message = check_expiry("30d".into()).as_string().unwrap();
+    assert!(message.contains("30 days is 720h"), "{message}");
+    assert!(check_expiry(JsValue::from(5)).is_string());
+}
