@@ -26,6 +26,7 @@ node www/serve.mjs --port "$PAGE_PORT" &
 page=$!
 echo
 echo "Estuary-compatible node: http://127.0.0.1:$NODE_PORT   (demo token: $token)"
-echo "Open the demo:           http://127.0.0.1:$PAGE_PORT/www/?baseUrl=http://127.0.0.1:$NODE_PORT&token=$token"
+# The token goes in the fragment: browsers never send it to a server or in a Referer.
+echo "Open the demo:           http://127.0.0.1:$PAGE_PORT/www/?baseUrl=http://127.0.0.1:$NODE_PORT#token=$token"
 echo "Press Ctrl+C to stop."
 wait $server

@@ -1,6 +1,6 @@
 // Demo page for estuary-user: manage API keys, see usage, export data.
 // Plain ES module, no bundler: loads the wasm-pack `--target web` build from ../pkg/.
-import init, { EstuaryUser, isEstuaryError, tokenHash } from '../pkg/estuary_user.js';
+import init, { EstuaryUser, isEstuaryError, checkExpiry, tokenHash } from '../pkg/estuary_user.js';
 
 const DEFAULT_BASE_URL = 'http://127.0.0.1:3004';
 const STORAGE_KEY = 'estuary-user-demo';
@@ -14,6 +14,10 @@ const state = {
   currentHash: '',
   keys: [],
   exportData: null,
+  /** Cancels the export in flight, if any. */
+  exportAbort: null,
+  /** The expired keys the "Revoke all expired keys (N)" button counted when last drawn. */
+  expiredShown: null,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -199,14 +203,20 @@ function loadInitialConnection() {
   } catch {
     saved = null;
   }
+  // The token comes in the fragment (`#token=…`), which the browser never sends to any
+  // server; a `?token=` is not read (it has already travelled to the page's server) but is
+  // still removed from the address bar.
+  const fragment = new URLSearchParams(location.hash.slice(1));
   $('base-url').value = params.get('baseUrl') ?? saved?.baseUrl ?? DEFAULT_BASE_URL;
-  $('token').value = params.get('token') ?? saved?.token ?? '';
+  $('token').value = fragment.get('token') ?? saved?.token ?? '';
   $('remember').checked = Boolean(saved?.token);
   // Never leave a token in the address bar (history, screenshots, referrers).
-  if (params.has('token')) {
+  if (params.has('token') || fragment.has('token')) {
     params.delete('token');
+    fragment.delete('token');
     const q = params.toString();
-    history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${location.hash}`);
+    const h = fragment.toString();
+    history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${h ? `#${h}` : ''}`);
   }
 }
 
@@ -222,11 +232,28 @@ function persistConnection() {
   }
 }
 
+/**
+ * Forgets the session: the client, the token (state, field, sessionStorage), the keys, the
+ * stats, the export and the "new key" panel, so that nothing of this account is left for
+ * whoever connects next. Calls still running see `state.client` change and stop there.
+ */
 function disconnect(message) {
+  state.exportAbort?.abort(new Error('disconnected'));
+  state.exportAbort = null;
   state.client?.free();
   state.client = null;
+  state.token = '';
+  state.currentHash = '';
   state.keys = [];
   state.exportData = null;
+  $('token').value = '';
+  try { sessionStorage.removeItem(STORAGE_KEY); } catch { /* storage unavailable: nothing kept */ }
+  clearNewKey();
+  $('stat-size').textContent = '—';
+  $('stat-pins').textContent = '—';
+  resetExport();
+  for (const slot of ['keys-error', 'create-error', 'stats-error']) renderError($(slot), null);
+  setStatus($('keys-status'), '');
   $('connected').hidden = true;
   $('disconnect-btn').hidden = true;
   $('keys-body').replaceChildren();
@@ -250,7 +277,10 @@ async function connect(event) {
     setStatus($('connection-status'), `Connecting to ${client.baseUrl}…`);
     try {
       const keys = await client.listApiKeys();
+      state.exportAbort?.abort(new Error('reconnected'));
       state.client?.free();
+      // A previous account's new token must never be shown to the next one.
+      clearNewKey();
       state.client = client;
       state.token = token;
       state.currentHash = tokenHash(token);
@@ -267,7 +297,12 @@ async function connect(event) {
       loadStats();
     } catch (err) {
       client.free();
-      disconnect('Not connected.');
+      // A failed re-connect keeps the session that works.
+      if (state.client) {
+        setStatus($('connection-status'), `Still connected to ${state.client.baseUrl}.`);
+      } else {
+        setStatus($('connection-status'), 'Not connected.');
+      }
       renderError(errSlot, err, 'Cannot connect');
     }
   });
@@ -289,6 +324,26 @@ function badge(text, cls) {
   span.className = `badge ${cls}`;
   span.textContent = text;
   return span;
+}
+
+/** "in 29 days", "expired 3 days ago", "· effectively never" for the 100-year "never" keys. */
+function relativeExpiry(t, now) {
+  if (t <= now) return `expired ${relative(t - now)}`;
+  return t - now > 50 * 365 * 864e5 ? `${relative(t - now)} · effectively never` : relative(t - now);
+}
+
+/** Keeps relative times current: text only, unless a key expired since the last drawing. */
+function tickRelativeTimes() {
+  if (!state.client) return;
+  const now = Date.now();
+  const { targets } = expiredTargets(now);
+  if (targets.length !== (state.expiredShown?.targets.length ?? 0)) {
+    renderKeys();
+    return;
+  }
+  for (const rel of document.querySelectorAll('#keys-body .relative[data-t]')) {
+    rel.textContent = relativeExpiry(Number(rel.dataset.t), now);
+  }
 }
 
 function renderKeys() {
@@ -349,9 +404,8 @@ function renderKeys() {
       time.title = key.expiry;
       const rel = document.createElement('span');
       rel.className = 'relative';
-      rel.textContent = expired ? `expired ${relative(t - now)}` : relative(t - now);
-      // "never" keys get a 100-year expiry on the node.
-      if (!expired && t - now > 50 * 365 * 864e5) rel.textContent += ' · effectively never';
+      rel.dataset.t = String(t);
+      rel.textContent = relativeExpiry(t, now);
       exp.append(time, rel);
     }
 
@@ -367,8 +421,9 @@ function renderKeys() {
     actions.className = 'actions-cell';
     const revoke = document.createElement('button');
     revoke.type = 'button';
-    revoke.className = 'small danger';
-    revoke.textContent = 'Revoke';
+    // The key in use looks different: revoking it ends this page's session.
+    revoke.className = inUse ? 'small danger-outline revoke-in-use' : 'small danger';
+    revoke.textContent = inUse ? 'Revoke (in use)' : 'Revoke';
     revoke.setAttribute('aria-label', `Revoke ${key.label || 'unlabelled key'}${inUse ? ' (in use)' : ''}`);
     revoke.addEventListener('click', () => revokeOne(key, revoke));
     actions.append(revoke);
@@ -385,15 +440,25 @@ function renderKeys() {
   });
   body.replaceChildren(...rows);
   $('keys-empty').hidden = rows.length > 0;
-  const expiredCount = state.keys.filter((k) => isExpired(k, now) && !isInUse(k)).length;
-  $('revoke-expired').textContent = `Revoke all expired keys (${expiredCount})`;
+  state.expiredShown = expiredTargets(now);
+  const { targets } = state.expiredShown;
+  $('revoke-expired').textContent = `Revoke all expired keys (${targets.length})`;
+  const hiddenExpiredSessions = showSessions ? 0 : targets.filter((k) => k.isSession).length;
+  $('revoke-expired-note').textContent = hiddenExpiredSessions
+    ? `Includes ${plural(hiddenExpiredSessions, 'expired session token')} not shown in the table.`
+    : '';
   const note = !showSessions && hiddenSessions.length
     ? ` ${plural(hiddenSessions.length, 'session token')} hidden.` : '';
   $('keys-table').querySelector('caption').textContent = `API keys of this account.${note}`;
 }
 
+/** Lists the keys again; a no-op if the session changed meanwhile (disconnect, reconnect). */
 async function refreshKeys() {
-  state.keys = await state.client.listApiKeys();
+  const client = state.client;
+  if (!client) return;
+  const keys = await client.listApiKeys();
+  if (state.client !== client) return;
+  state.keys = keys;
   renderKeys();
 }
 
@@ -406,17 +471,16 @@ async function revokeOne(key, button) {
   if (!confirm(question)) return;
   renderError($('keys-error'), null);
   setStatus($('keys-status'), '');
+  const client = state.client;
   await busy($('keys'), button, 'Revoking…', async () => {
     try {
-      await state.client.revokeApiKey(key);
+      await client.revokeApiKey(key);
     } catch (err) {
-      renderError($('keys-error'), err, 'Could not revoke the key');
+      if (state.client === client) renderError($('keys-error'), err, 'Could not revoke the key');
       return;
     }
+    if (state.client !== client) return; // disconnected meanwhile: nothing left to show
     if (inUse) {
-      $('token').value = '';
-      state.token = '';
-      try { sessionStorage.removeItem(STORAGE_KEY); } catch { /* ignore */ }
       disconnect(`Revoked ${name}, the key this page was using. Enter another token to continue.`);
       $('token').focus();
       return;
@@ -424,17 +488,24 @@ async function revokeOne(key, button) {
     try {
       await refreshKeys();
     } catch (err) {
-      renderError($('keys-error'), err, 'Revoked, but could not refresh the list');
+      if (state.client === client) renderError($('keys-error'), err, 'Revoked, but could not refresh the list');
     }
-    setStatus($('keys-status'), `Revoked ${name}.`);
+    if (state.client === client) setStatus($('keys-status'), `Revoked ${name}.`);
   });
 }
 
-async function revokeExpired() {
-  const now = Date.now();
+/** What "Revoke all expired keys (N)" revokes: every expired key but the one in use, hidden
+ * session tokens included. The button's count and the revoke use this same list. */
+function expiredTargets(now = Date.now()) {
   const expired = state.keys.filter((k) => isExpired(k, now));
   const targets = expired.filter((k) => !isInUse(k));
-  const skipped = expired.length - targets.length;
+  return { targets, skipped: expired.length - targets.length };
+}
+
+async function revokeExpired() {
+  // The list the button counted when it was last drawn (relative times redraw it).
+  const { targets, skipped } = state.expiredShown ?? expiredTargets();
+  const client = state.client;
   renderError($('keys-error'), null);
   if (targets.length === 0) {
     setStatus($('keys-status'), skipped
@@ -442,14 +513,17 @@ async function revokeExpired() {
       : 'No expired keys to revoke.');
     return;
   }
-  if (!confirm(`Revoke ${plural(targets.length, 'expired key')}?${skipped ? ' The key in use will be skipped.' : ''}`)) return;
+  const sessions = targets.filter((k) => k.isSession).length;
+  const sessionNote = sessions ? ` This includes ${plural(sessions, 'expired session token')}.` : '';
+  if (!confirm(`Revoke ${plural(targets.length, 'expired key')}?${sessionNote}${skipped ? ' The key in use will be skipped.' : ''}`)) return;
   setStatus($('keys-status'), '');
   await busy($('keys'), $('revoke-expired'), 'Revoking…', async () => {
     let done = 0;
     const failures = [];
     for (const key of targets) {
+      if (state.client !== client) return; // disconnected: stop, show nothing
       try {
-        await state.client.revokeApiKey(key);
+        await client.revokeApiKey(key);
         done += 1;
       } catch (err) {
         failures.push([key, err]);
@@ -461,8 +535,9 @@ async function revokeExpired() {
     try {
       await refreshKeys();
     } catch (err) {
-      renderError($('keys-error'), err, 'Could not refresh the list');
+      if (state.client === client) renderError($('keys-error'), err, 'Could not refresh the list');
     }
+    if (state.client !== client) return;
     setStatus($('keys-status'), `${summary}.`);
     if (failures.length) {
       const [key, err] = failures[0];
@@ -474,8 +549,6 @@ async function revokeExpired() {
 // ---------------------------------------------------------------------------------------------
 // Create
 
-/** A client that never reaches a node: only used to validate a custom expiry with the library's message. */
-let probe = null;
 let probeSeq = 0;
 
 function selectedExpiry() {
@@ -483,18 +556,16 @@ function selectedExpiry() {
   return v === 'custom' ? $('custom-expiry').value.trim() : v;
 }
 
-/** Resolves to null for a valid expiry, else to the library's message. Nothing is ever sent. */
-async function checkExpiry(value) {
-  probe ??= new EstuaryUser({ token: 'EST-probe-ARY', baseUrl: 'http://127.0.0.1:1' });
-  try {
-    await probe.createApiKey({ expiry: value }, { signal: AbortSignal.abort() });
-    return null;
-  } catch (err) {
-    if (isEstuaryError(err) && err.kind === 'invalid_input') return err.message;
-    return null; // "aborted": valid, and nothing left the page.
+/** Milliseconds of a Go duration that `checkExpiry` accepted (for showing the date only). */
+function goDurationMs(text) {
+  const units = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1e3, m: 6e4, h: 3.6e6 };
+  const sign = text.startsWith('-') ? -1 : 1;
+  let ms = 0;
+  for (const [, n, unit] of text.replace(/^[-+]/, '').matchAll(/([0-9]*\.?[0-9]*)([a-zµμ]+)/g)) {
+    ms += Number(n || 0) * (units[unit] ?? 0);
   }
+  return text.replace(/^[-+]/, '') === '0' ? 0 : sign * ms;
 }
-
 async function validateCustom() {
   const input = $('custom-expiry');
   const msg = $('custom-expiry-msg');
@@ -506,7 +577,8 @@ async function validateCustom() {
     msg.textContent = 'Units: h, m, s, ms, us, ns (no days: 7 days = 168h).';
     return false;
   }
-  const problem = await checkExpiry(value);
+  // The library's own check and message: nothing is sent.
+  const problem = checkExpiry(value);
   if (seq !== probeSeq) return problem === null;
   if (problem) {
     input.setAttribute('aria-invalid', 'true');
@@ -516,7 +588,18 @@ async function validateCustom() {
   }
   input.removeAttribute('aria-invalid');
   msg.className = 'help valid';
-  msg.textContent = value === 'never' ? 'Valid: never expires.' : `Valid duration: ${value}.`;
+  if (value === 'never' || value === 'false') {
+    msg.textContent = 'Valid: never expires.';
+    return true;
+  }
+  const ms = goDurationMs(value);
+  if (ms <= 0) {
+    // Valid Go, so the node accepts it: the key is born expired.
+    msg.className = 'help warning';
+    msg.textContent = `Valid duration: ${value}. Zero and negative durations make a key that is already expired.`;
+    return true;
+  }
+  msg.textContent = `Valid duration: ${value}. Expires ${dateFmt.format(Date.now() + ms)}.`;
   return true;
 }
 
@@ -535,6 +618,7 @@ function onPermsChoice() {
 }
 
 async function createKey(event) {
+  const client = state.client;
   event.preventDefault();
   const errSlot = $('create-error');
   renderError(errSlot, null);
@@ -554,12 +638,15 @@ async function createKey(event) {
   await busy($('create'), $('create-btn'), 'Creating…', async () => {
     let key;
     try {
-      key = await state.client.createApiKey(params);
+      key = await client.createApiKey(params);
     } catch (err) {
+      if (state.client !== client) return;
       renderError(errSlot, err, 'Could not create the key');
       if (custom && isEstuaryError(err) && err.kind === 'invalid_input') $('custom-expiry').focus();
       return;
     }
+    // Shown only to the session that made it: after a disconnect the token is not shown.
+    if (state.client !== client) return;
     showNewKey(key, params);
     $('create-form').reset();
     onExpiryChoice();
@@ -581,9 +668,15 @@ function showNewKey(key, params) {
   $('new-key').focus();
 }
 
-function hideNewKey() {
+/** Removes the new key's plaintext token from the page. */
+function clearNewKey() {
   $('new-key-token').textContent = '';
+  $('new-key-meta').textContent = '';
   $('new-key').hidden = true;
+}
+
+function hideNewKey() {
+  clearNewKey();
   $('new-label').focus();
 }
 
@@ -592,13 +685,17 @@ function hideNewKey() {
 
 async function loadStats() {
   renderError($('stats-error'), null);
+  const client = state.client;
+  if (!client) return;
   await busy($('stats'), $('refresh-stats'), 'Loading…', async () => {
     try {
-      const { totalSize, numPins } = await state.client.getStats();
+      const { totalSize, numPins } = await client.getStats();
+      if (state.client !== client) return;
       $('stat-size').textContent = formatBytes(totalSize);
       $('stat-size').title = `${totalSize.toLocaleString()} bytes`;
       $('stat-pins').textContent = numPins.toLocaleString();
     } catch (err) {
+      if (state.client !== client) return;
       $('stat-size').textContent = '—';
       $('stat-pins').textContent = '—';
       renderError($('stats-error'), err, 'Could not load usage');
@@ -615,9 +712,19 @@ function resetExport() {
 
 async function fetchExport() {
   resetExport();
+  const client = state.client;
+  if (!client) return;
+  // Cancellable, and without the 30 s default timeout: an export is not paginated and can
+  // take long on a big account.
+  const controller = new AbortController();
+  state.exportAbort = controller;
+  $('export-cancel').hidden = false;
+  $('export-cancel').disabled = false;
   await busy($('export'), $('export-btn'), 'Exporting…', async () => {
+    $('export-cancel').disabled = false;
     try {
-      const data = await state.client.exportData();
+      const data = await client.exportData({ signal: controller.signal, timeoutMs: 0 });
+      if (state.client !== client) return;
       state.exportData = data;
       const contents = data?.Version1?.Contents?.length ?? 0;
       const deals = data?.Version1?.Deals?.length ?? 0;
@@ -625,9 +732,14 @@ async function fetchExport() {
       setStatus($('export-summary'), `${plural(contents, 'content')} and ${plural(deals, 'deal')}` +
         `${at === null ? '' : `, exported ${dateFmt.format(at)}`}. Ready to download.`);
     } catch (err) {
-      renderError($('export-error'), err, 'Could not export');
+      if (state.client !== client) return;
+      if (isEstuaryError(err) && err.kind === 'aborted') setStatus($('export-summary'), 'Export cancelled.');
+      else renderError($('export-error'), err, 'Could not export');
+    } finally {
+      if (state.exportAbort === controller) state.exportAbort = null;
     }
   });
+  $('export-cancel').hidden = true;
   // Enabled after `busy` restores the buttons it disabled.
   $('export-download').disabled = state.exportData === null;
 }
@@ -693,6 +805,9 @@ async function main() {
 
   $('refresh-stats').addEventListener('click', loadStats);
   $('export-btn').addEventListener('click', fetchExport);
+  $('export-cancel').addEventListener('click', () => state.exportAbort?.abort(new Error('cancelled by the user')));
+  // Relative times ("in 29 days") and the expired count stay current.
+  setInterval(tickRelativeTimes, 30_000);
   $('export-download').addEventListener('click', downloadExport);
 
   setStatus($('connection-status'), 'Not connected.');

@@ -60,8 +60,28 @@ function parseArgs(argv) {
   return opts;
 }
 
+/**
+ * Sent with every answer. The page holds a token: no referrer ever leaves it, only its own
+ * scripts and styles run (the wasm needs 'wasm-unsafe-eval' to be compiled), it may talk to
+ * any http(s) node (connect-src) and nothing is sniffed into another type.
+ */
+const SECURITY_HEADERS = {
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': [
+    "default-src 'none'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self' http: https:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'X-Content-Type-Options': 'nosniff',
+};
+
 function send(res, status, text, extra = {}) {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...extra });
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...SECURITY_HEADERS, ...extra });
   res.end(text);
 }
 
@@ -119,7 +139,7 @@ async function handle(req, res) {
     'Content-Type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': info.size,
     'Cache-Control': 'no-cache',
-    'X-Content-Type-Options': 'nosniff',
+    ...SECURITY_HEADERS,
   });
   if (req.method === 'HEAD') return res.end();
   createReadStream(file)

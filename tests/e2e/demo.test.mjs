@@ -106,8 +106,9 @@ test('demo page: connect, list, create, revoke, stats, export, errors, revoke th
     await d.accept();
   });
 
-  const q = new URLSearchParams({ baseUrl: node.url, token: node.token });
-  await page.goto(`${site}/www/?${q}`);
+  // The link the demo command prints: the token in the fragment, which never leaves the browser.
+  const q = new URLSearchParams({ baseUrl: node.url });
+  await page.goto(`${site}/www/?${q}#token=${node.token}`);
   await page.waitForSelector('body[data-ready="true"]');
   assert.ok(!page.url().includes(node.token), 'the token is removed from the address bar');
   assert.equal(await page.getByLabel('Node URL').inputValue(), node.url);
@@ -278,4 +279,131 @@ test('demo page: connect, list, create, revoke, stats, export, errors, revoke th
 
   await context.close();
   assert.deepEqual(problems, [], 'no console errors or page errors');
+});
+
+test('demo page: security headers, a token in the query is not read', async () => {
+  for (const path of ['/www/', '/www/app.js', '/www/nope']) {
+    const res = await fetch(`${site}${path}`);
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /default-src 'none'/, path);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/, path);
+    assert.match(csp, /style-src 'self'(;|$)/, path);
+    assert.match(csp, /connect-src 'self' http: https:/, path);
+  }
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const violations = [];
+  page.on('console', (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
+  const q = new URLSearchParams({ baseUrl: node.url, token: node.token });
+  await page.goto(`${site}/www/?${q}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.getByLabel('API key or session token').inputValue(), '', 'a ?token= is not used');
+  assert.ok(!page.url().includes(node.token), 'but it is removed from the address bar');
+  assert.deepEqual(violations, [], 'the page runs under its CSP');
+  await context.close();
+});
+
+test('demo page: disconnect forgets, a failed re-connect keeps the session, edges of create, revoke and export', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const page = await context.newPage();
+  await page.clock.install();
+  const problems = [];
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('dialog', (d) => d.accept());
+  const q = new URLSearchParams({ baseUrl: node.url });
+  await page.goto(`${site}/www/?${q}#token=${node.token}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.ok(!page.url().includes('#token'), 'the fragment is removed from the address bar');
+  const tokenInput = page.getByLabel('API key or session token');
+  await page.getByLabel(/Remember/).check();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connected').waitFor({ state: 'visible' });
+  assert.ok(await page.evaluate(() => sessionStorage.length > 0), 'remembered while connected');
+
+  // Errors are announced once: by the alert itself, not also by a live region around it.
+  assert.equal(await page.locator('.error-slot[aria-live]').count(), 0);
+
+  // The Revoke button of the key in use looks different and says so.
+  const rows = page.locator('#keys-body tr');
+  const rowByLabel = (label) => rows.filter({ has: page.locator('td:first-child', { hasText: label }) });
+  const inUse = rowByLabel('demo').first().getByRole('button', { name: /Revoke/ });
+  assert.equal(await inUse.innerText(), 'Revoke (in use)');
+  assert.match(await inUse.getAttribute('class'), /revoke-in-use/);
+  assert.equal(await rowByLabel('laptop').getByRole('button', { name: /Revoke/ }).innerText(), 'Revoke');
+
+  // A custom expiry shows the date it gives, and warns that 0 and negative ones are expired.
+  await page.getByLabel('Custom', { exact: true }).check();
+  const custom = page.getByLabel('Custom duration (Go syntax)');
+  await custom.fill('48h');
+  await page.locator('#custom-expiry-msg', { hasText: /Expires / }).waitFor();
+  for (const born of ['0', '-1h']) {
+    await custom.fill(born);
+    await page.locator('#custom-expiry-msg', { hasText: 'already expired' }).waitFor();
+  }
+  await custom.fill('30d');
+  await page.locator('#custom-expiry-msg', { hasText: '30 days is 720h' }).waitFor();
+  await page.getByLabel('1 day').check();
+
+  // A new key's token, then a disconnect: nothing of it is left.
+  await page.getByLabel('Label', { exact: true }).fill('forget me');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await page.locator('#new-key').waitFor({ state: 'visible' });
+  const secret = await page.locator('#new-key-token').innerText();
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  assert.ok(await page.locator('#new-key').isHidden());
+  assert.ok(!(await page.content()).includes(secret), 'the new token is gone from the page');
+  assert.equal(await tokenInput.inputValue(), '', 'the token field is cleared');
+  assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'sessionStorage is cleared');
+
+  // Reconnect as the new key (someone else, as far as the page knows): the old panel stays gone.
+  await tokenInput.fill(secret);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connected').waitFor({ state: 'visible' });
+  assert.ok(await page.locator('#new-key').isHidden());
+  assert.equal(await page.locator('#new-key-token').innerText(), '');
+
+  // A failed re-connect keeps the working session.
+  await tokenInput.fill(WRONG_TOKEN);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connection-error [role="alert"]', { hasText: 'unauthorized' }).waitFor();
+  assert.ok(await page.locator('#connected').isVisible(), 'still connected');
+  await page.getByText(/Still connected to/).waitFor();
+  await tokenInput.fill(node.token);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByText(`Connected to ${node.url}.`).waitFor();
+
+  // Disconnecting during a revoke (held back on the way) does not throw.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/user/api-keys/**', async (route) => { await held; await route.continue(); });
+  await rowByLabel('forget me').getByRole('button', { name: /Revoke/ }).click();
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  release();
+  await page.waitForTimeout(300);
+  await page.unroute('**/user/api-keys/**');
+  assert.ok(!(await page.locator('#connected').isVisible()));
+
+  // The export can be cancelled (and is not bound by the 30 s default timeout).
+  await tokenInput.fill(node.token);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connected').waitFor({ state: 'visible' });
+  await page.route('**/user/export', () => {}); // never answered
+  await page.getByRole('button', { name: 'Fetch export' }).click();
+  await page.getByRole('button', { name: 'Cancel export' }).click();
+  await page.getByText('Export cancelled.').waitFor();
+  await page.unroute('**/user/export');
+
+  // Relative times stay current, and the expired count with them: 31 days later the laptop
+  // key and the (hidden) session token have expired; the key in use is never counted.
+  assert.match(await rowByLabel('laptop').innerText(), /in (29|30) days/);
+  await page.clock.fastForward(744 * 60 * 60 * 1000);
+  await rowByLabel('laptop').filter({ hasText: /expired/ }).waitFor();
+  const button = page.locator('#revoke-expired');
+  assert.match(await button.innerText(), /Revoke all expired keys \(2\)/);
+  assert.match(await page.locator('#revoke-expired-note').innerText(), /1 expired session token not shown/);
+
+  await context.close();
+  assert.deepEqual(problems, [], 'no page errors');
 });
