@@ -12,3 +12,5 @@ export PATH="$PWD/node_modules/.bin:$PATH"
 wasm-pack --log-level warn build wasm --target web --release --mode no-install \
   --out-dir ../pkg --out-name estuary_user
 node scripts/package.mjs
+# Short import/export names and a minified glue: −4.5 KB gzip (docs/benchmarks.md, "Size").
+node scripts/minify.mjs

@@ -184,7 +184,10 @@ export function buildPackage(pkgDir) {
   for (const f of DOCS) requireFile(join(ROOT, f), 'expected at the repository root');
 
   const glue = readFileSync(join(pkgDir, GLUE), 'utf8');
-  if (!/export \{ initSync, __wbg_init as default \};/.test(glue) || !glue.includes(`new URL('${WASM}', import.meta.url)`)) {
+  // wasm-bindgen's output, or the same after scripts/minify.mjs (`export{P as initSync,C as default}`).
+  const exportsInit = /export\s*\{[^}]*\binitSync\b[^}]*\}/.test(glue) && /export\s*\{[^}]*\bas default\b[^}]*\}/.test(glue);
+  const urlOfWasm = new RegExp(`new URL\\(\\s*["']${WASM.replace('.', '\\.')}["']\\s*,\\s*import\\.meta\\.url\\s*\\)`);
+  if (!exportsInit || !urlOfWasm.test(glue)) {
     fail(`${GLUE} is not wasm-bindgen's web-target glue for ${WASM} (build with --target web)`);
   }
 

@@ -1,0 +1,64 @@
+// scripts/minify.mjs on the built package: the .wasm's imports and exports carry short names
+// (no build hashes), `memory` and the public class and function names survive, the glue is
+// minified, and running the script again changes nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { PKG, ROOT, requireBuiltPackage, run, tempDir } from './helpers.mjs';
+import { renameGlue, renameWasm } from '../../scripts/minify.mjs';
+
+requireBuiltPackage();
+const wasmBytes = readFileSync(join(PKG, 'estuary_user_bg.wasm'));
+const glue = readFileSync(join(PKG, 'estuary_user.js'), 'utf8');
+
+test('every import and export has a short name without a build hash; memory keeps its name', () => {
+  const module = new WebAssembly.Module(wasmBytes);
+  const imports = WebAssembly.Module.imports(module);
+  assert.ok(imports.length > 20, 'the glue provides the imports');
+  for (const { module: from, name } of imports) {
+    assert.equal(from, 'a', `import ${name} comes from the glue's object`);
+    assert.match(name, /^[a-zA-Z]{1,2}$/);
+  }
+  const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+  assert.ok(exports.includes('memory'));
+  for (const name of exports) if (name !== 'memory') assert.match(name, /^[a-zA-Z]{1,2}$/);
+  assert.doesNotMatch(glue, /_[0-9a-f]{16}\b/, 'no wasm-bindgen hash is left in the glue');
+});
+
+test('the minified glue keeps the public names: classes, functions, init and memory', async () => {
+  assert.ok(glue.split('\n').length < 5, 'the glue is minified');
+  const pkg = await import(pathToFileURL(join(PKG, 'node.js')).href);
+  assert.equal(pkg.EstuaryUser.name, 'EstuaryUser');
+  assert.equal(pkg.EstuaryError.name, 'EstuaryError');
+  for (const fn of ['checkExpiry', 'isEstuaryError', 'tokenHash']) assert.equal(pkg[fn].name, fn);
+  const output = await pkg.default();
+  assert.ok(output.memory instanceof WebAssembly.Memory);
+  // A call through the renamed imports and exports, end to end inside the module.
+  assert.equal(pkg.checkExpiry('720h'), null);
+  assert.match(pkg.checkExpiry('7d'), /unit/);
+});
+
+test('running scripts/minify.mjs again changes nothing', async () => {
+  const { dir, remove } = tempDir('minify');
+  try {
+    cpSync(PKG, dir, { recursive: true });
+    const out = await run(process.execPath, [join(ROOT, 'scripts', 'minify.mjs'), '--pkg', dir]);
+    assert.match(out.stdout, /already minified/);
+    assert.ok(readFileSync(join(dir, 'estuary_user_bg.wasm')).equals(wasmBytes));
+    assert.equal(readFileSync(join(dir, 'estuary_user.js'), 'utf8'), glue);
+  } finally {
+    remove();
+  }
+});
+
+test('unexpected glue is an error, not a guess', () => {
+  const renaming = { imports: new Map([['__wbg_fetch_0123456789abcdef', 'a']]), exports: new Map() };
+  assert.throws(() => renameGlue('no import object here', renaming), /expected one/);
+  const glueWithout = '"./estuary_user_bg.js": import0,\n';
+  assert.throws(() => renameGlue(glueWithout, renaming), /defined 0 times/);
+  assert.throws(() => renameGlue(`${glueWithout}wasm["x"]()`, { imports: new Map(), exports: new Map() }), /computed name/);
+  assert.throws(() => renameWasm(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8])), /not a version-1 wasm module/);
+});
