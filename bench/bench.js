@@ -10,7 +10,7 @@
 //   preflight-cache expiries and GC pauses fall on both alike;
 // - warm-up iterations are run the same way and then dropped.
 
-import init, { EstuaryUser } from '/pkg/estuary_user.js';
+import init, { EstuaryUser, initSync } from '/pkg/estuary_user.js';
 import { PlainClient } from './plain-client.js';
 import { prng } from './prng.js';
 
@@ -107,12 +107,34 @@ window.bench = {
       initMs: t1 - t0,
       // the part of init() after the last byte of the .wasm arrived (compile tail + instantiate)
       afterDownloadMs: entry ? t1 - entry.responseEnd : null,
+      // where the rest goes: from init() to the request for the .wasm, to its first byte, to its last
+      beforeRequestMs: entry ? entry.startTime - t0 : null,
+      firstByteMs: entry ? entry.responseStart - entry.startTime : null,
+      downloadMs: entry ? entry.responseEnd - entry.responseStart : null,
       wasmBytesTransferred: entry ? entry.encodedBodySize : null,
       wasmMemory: wasmMemoryBytes(),
       hasPreciseMemory: Boolean(performance.memory) && typeof globalThis.gc === 'function',
       // cross-origin isolated pages get 5 µs performance.now() resolution instead of 100 µs
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
     };
+  },
+
+  /** Reference for init(): the same fetch of the .wasm alone, bytes read, nothing compiled. */
+  async measureFetchOnly() {
+    const t0 = now();
+    const response = await fetch(new URL('/pkg/estuary_user_bg.wasm', location.href));
+    await response.arrayBuffer();
+    return now() - t0;
+  },
+
+  /** The part of init() the package controls: compile, instantiate and start, bytes in hand. */
+  async measureInitSync() {
+    if (exports) throw new Error('init() already ran in this page');
+    const response = await fetch(new URL('/pkg/estuary_user_bg.wasm', location.href));
+    const bytes = await response.arrayBuffer();
+    const t0 = now();
+    exports = initSync({ module: bytes });
+    return now() - t0;
   },
 
   /** Interleaved per-call timings of one operation. */

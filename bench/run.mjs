@@ -451,7 +451,30 @@ async function main() {
         results.sections.init = { samples, initMs: init, afterDownloadMs: tail, wasmMemoryAtStart: samples[0]?.wasmMemory };
         const st = goalStatus(init.median, GOALS.initMs);
         row({ section: 'init', name: `init() in a fresh page (median of ${samples.length})`, wasm: ms(init.median), goal: `≤ ${ms(GOALS.initMs)}`, status: st.status, value: init.median });
-        row({ section: 'init', name: '  of which after the last .wasm byte', wasm: ms(tail?.median), goal: '—' });
+        for (const [key, label] of [['beforeRequestMs', 'init() → request for the .wasm'], ['firstByteMs', 'request → first byte'], ['downloadMs', 'first → last byte']]) {
+          const part = summary(samples.map((s) => s[key]).filter((x) => x != null));
+          results.sections.init[key] = part;
+          row({ section: 'init', name: `  of which ${label}`, wasm: ms(part?.median), goal: '—' });
+        }
+        row({ section: 'init', name: '  of which after the last .wasm byte (compile, instantiate, start)', wasm: ms(tail?.median), goal: '—' });
+        // What dominates: the same fetch alone, and compile + instantiate with the bytes in hand.
+        for (const [key, fn, label] of [
+          ['fetchOnlyMs', 'measureFetchOnly', 'reference: fetch of the same .wasm alone, in a fresh page'],
+          ['initSyncMs', 'measureInitSync', 'reference: initSync() with the bytes in hand (compile, instantiate, start)'],
+        ]) {
+          const xs = [];
+          for (let i = 0; i < profile.init.pages; i++) {
+            const { context, page } = await openBenchPage(browser, site.url);
+            try {
+              xs.push(await page.evaluate((f) => window.bench[f](), fn));
+            } finally {
+              await context.close();
+            }
+          }
+          const part = summary(xs);
+          results.sections.init[key] = part;
+          row({ section: 'init', name: `  ${label}`, wasm: ms(part?.median), goal: '—' });
+        }
         if (!samples[0]?.hasPreciseMemory) results.errors.push('init: performance.memory or gc() missing: the memory section will be imprecise');
       } catch (e) {
         sectionError('init', e);
