@@ -8,6 +8,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # .wasm: it must be npm's binaryen (Debian's corrupts wasm-bindgen output, docs/toolchain.md).
 export PATH="$PWD/node_modules/.bin:$PATH"
 [ -x node_modules/.bin/wasm-opt ] || { echo "npm's wasm-opt is missing: run \`npm ci\` (scripts/setup.sh does)" >&2; exit 1; }
+# Panic locations would otherwise carry this machine's paths ("/root/.cargo/registry/src/
+# index.crates.io-…/js-sys-…/src/…") into the shipped .wasm: map them to neutral prefixes.
+registry="${CARGO_HOME:-$HOME/.cargo}/registry/src"
+remap=""
+for dir in "$registry"/*/; do
+  [ -d "$dir" ] && remap+=" --remap-path-prefix=${dir%/}=crates.io"
+done
+export RUSTFLAGS="${RUSTFLAGS:-}$remap --remap-path-prefix=$PWD=estuary-user"
 # wasm/ is the cdylib-only crate, so the release profile's LTO applies (docs/toolchain.md, trap 4).
 wasm-pack --log-level warn build wasm --target web --release --mode no-install \
   --out-dir ../pkg --out-name estuary_user
