@@ -5,15 +5,17 @@
 //    `__wbg_<name>_<16 hex digits>` under the module "./estuary_user_bg.js", and each name is
 //    written twice, in the .wasm and in the glue; the hashes do not compress. Renaming them to
 //    `a`, `b`, … measured −1.5 KB of `.wasm` and −1.0 KB of glue, gzip -9. `memory` keeps its
-//    name: the public `InitOutput` type names it.
+//    name: the public `InitOutput` type names it. The `producers` and `target_features`
+//    custom sections go too (−80 bytes).
 // 2. The glue minified by esbuild (`transform`, no `format`: top-level names such as the
 //    classes `EstuaryUser` and `EstuaryError` are kept, so `constructor.name` and devtools
 //    still say them): −2.0 KB gzip more.
 //
 //   node scripts/minify.mjs [--pkg DIR]
 //
-// The .wasm is only renamed, never otherwise changed: its code, data and custom sections are
-// copied byte for byte. Idempotent: a build whose imports are already renamed is left alone.
+// The .wasm is only renamed, never otherwise changed: its code and data are copied byte for
+// byte; of its custom sections only `producers` and `target_features` (read by no runtime)
+// are dropped. Idempotent: a build whose imports are already renamed is left alone.
 // Anything unexpected in wasm-bindgen's output is an error, never a guess.
 
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +30,8 @@ const WASM = 'estuary_user_bg.wasm';
 const GLUE_MODULE = './estuary_user_bg.js';
 /** What the glue's import object is called in the renamed build. */
 const SHORT_MODULE = 'a';
+/** Custom sections no runtime reads: toolchain versions and the target features used. */
+const DROP_CUSTOM = new Set(['producers', 'target_features']);
 /** Exports whose names are part of the public types (`InitOutput`). */
 const KEEP_EXPORTS = new Set(['memory']);
 
@@ -177,6 +181,7 @@ export function renameWasm(bytes) {
       if (pos !== payload.length) fail(`${WASM}: export section has trailing bytes`);
       body = Uint8Array.from(rebuilt);
     }
+    if (id === 0 && DROP_CUSTOM.has(readName(payload, 0)[0])) continue;
     out.push(id, ...u32(body.length), ...body);
   }
   if (!sawGlueModule) fail(`${WASM} imports nothing from "${GLUE_MODULE}": has wasm-bindgen's output changed?`);

@@ -26,6 +26,9 @@ test('every import and export has a short name without a build hash; memory keep
   assert.ok(exports.includes('memory'));
   for (const name of exports) if (name !== 'memory') assert.match(name, /^[a-zA-Z]{1,2}$/);
   assert.doesNotMatch(glue, /_[0-9a-f]{16}\b/, 'no wasm-bindgen hash is left in the glue');
+  for (const section of ['producers', 'target_features']) {
+    assert.equal(WebAssembly.Module.customSections(module, section).length, 0, `no ${section} section`);
+  }
 });
 
 test('the minified glue keeps the public names: classes, functions, init and memory', async () => {
