@@ -8,6 +8,7 @@ use crate::decode::{self, ReadEnvelope, Serde};
 use crate::error::Error;
 use crate::http::{CallOptions, Method};
 use crate::models::{ApiKey, CreateApiKeyParams};
+use crate::text::cat;
 use crate::url::{path_segment, query_string};
 
 impl Client {
@@ -60,7 +61,7 @@ impl Client {
             return Err(crate::cancel::aborted_error(signal));
         }
         // Parameters are query parameters only; the node ignores any body (docs/estuary-node.md "POST /user/api-keys").
-        let path = format!("/user/api-keys{}", query_string(params.query_pairs()));
+        let path = cat!("/user/api-keys", query_string(params.query_pairs()));
         let answer = self
             .connection
             .send::<E>(Method::Post, &path, "POST /user/api-keys", options)
@@ -87,7 +88,7 @@ impl Client {
         self.connection
             .send::<E>(
                 Method::Delete,
-                &format!("/user/api-keys/{segment}"),
+                &cat!("/user/api-keys/", segment),
                 // The segment may be a legacy row's token: messages never repeat it.
                 "DELETE /user/api-keys/{key}",
                 options,

@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::error::Error;
+use crate::text::{cat, decimal};
 
 #[wasm_bindgen]
 extern "C" {
@@ -130,10 +131,11 @@ impl CallSignal {
         }
         match self.cause() {
             Some(Cause::Timeout) => Err(Error::Timeout {
-                message: format!(
-                    "the Estuary node gave no usable answer within {} ms (timeoutMs); the last \
-                     try got: {last}",
-                    self.timeout_ms
+                message: cat!(
+                    "the Estuary node gave no usable answer within ",
+                    decimal(self.timeout_ms.into()),
+                    " ms (timeoutMs); the last try got: ",
+                    last.message()
                 ),
                 last: Some(Box::new(last)),
             }),
@@ -153,9 +155,10 @@ impl CallSignal {
                 },
             },
             Cause::Timeout => Error::Timeout {
-                message: format!(
-                    "the Estuary node did not answer within {} ms (timeoutMs)",
-                    self.timeout_ms
+                message: cat!(
+                    "the Estuary node did not answer within ",
+                    decimal(self.timeout_ms.into()),
+                    " ms (timeoutMs)"
                 ),
                 last: None,
             },

@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 
 use crate::error::{Envelope, Error};
 use crate::models::{whole_count, ApiKey, UserExport, UserStats, TOO_DEEP};
+use crate::text::cat;
 
 fn bad(message: impl Into<String>) -> Error {
     Error::Decode {
@@ -78,7 +79,7 @@ impl KeyFields {
                 continue;
             }
             if !(value.is_undefined() || value.is_null()) {
-                return Err(bad(format!("an API key's {name} is not a string")));
+                return Err(bad(cat!("an API key's ", name, " is not a string")));
             }
             let _ = Reflect::set(row, key, &JsValue::from_str(""));
         }
@@ -119,7 +120,7 @@ pub(crate) fn check_stats(json: &JsValue) -> Result<(), Error> {
         if value.is_undefined() || value.is_null() {
             let _ = Reflect::set(json, &key, &JsValue::from_f64(0.0));
         } else if value.as_f64().and_then(whole_count).is_none() {
-            return Err(bad(format!("{name} is not a non-negative whole number")));
+            return Err(bad(cat!(name, " is not a non-negative whole number")));
         }
     }
     Ok(())
@@ -134,7 +135,7 @@ pub(crate) fn check_export(json: &JsValue) -> Result<(), Error> {
     }
     for key in ["Version", "Date"] {
         if !field(json, key).is_string() {
-            return Err(bad(format!("the export has no {key} string")));
+            return Err(bad(cat!("the export has no ", key, " string")));
         }
     }
     let v1 = field(json, "Version1");
@@ -146,7 +147,7 @@ pub(crate) fn check_export(json: &JsValue) -> Result<(), Error> {
         if items.is_null() || items.is_undefined() {
             let _ = Reflect::set(&v1, &JsValue::from_str(list), &Array::new());
         } else if !Array::is_array(&items) {
-            return Err(bad(format!("the export's {list} is not an array")));
+            return Err(bad(cat!("the export's ", list, " is not an array")));
         }
     }
     Ok(())
@@ -155,7 +156,7 @@ pub(crate) fn check_export(json: &JsValue) -> Result<(), Error> {
 /// A checked value as a serde model. serde's own messages are not shown: they quote the
 /// offending value (`invalid type: string "EST…"`), and the checks already named the field.
 fn from_checked<T: DeserializeOwned>(json: JsValue, what: &str) -> Result<T, Error> {
-    serde_wasm_bindgen::from_value(json).map_err(|_| bad(format!("{what} could not be decoded")))
+    serde_wasm_bindgen::from_value(json).map_err(|_| bad(cat!(what, " could not be decoded")))
 }
 
 /// `GET /user/api-keys` for the Rust API.

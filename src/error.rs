@@ -3,6 +3,8 @@
 use core::fmt;
 use serde::Deserialize;
 
+use crate::text::{cat, decimal};
+
 /// What went wrong, as a stable machine-readable category.
 ///
 /// In JavaScript this is the `kind` field of an `EstuaryError` (see [`ErrorKind::as_str`]).
@@ -228,31 +230,43 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The message, built without `core::fmt` (src/text.rs): the facade's `message`.
+    pub(crate) fn message(&self) -> String {
         match self {
             Error::InvalidInput { message }
             | Error::Network { message, .. }
             | Error::Timeout { message, .. }
-            | Error::Aborted { message, .. } => f.write_str(message),
+            | Error::Aborted { message, .. } => message.clone(),
             Error::Status {
                 status,
                 reason,
                 details,
             } => {
-                write!(f, "Estuary node answered {status}")?;
+                let mut out = cat!("Estuary node answered ", decimal(u64::from(*status)));
                 if let Some(reason) = reason {
-                    write!(f, " {reason}")?;
+                    out.push(' ');
+                    out.push_str(reason);
                 }
                 if let Some(details) = details {
-                    write!(f, ": {details}")?;
+                    out.push_str(": ");
+                    out.push_str(details);
                 }
-                Ok(())
+                out
             }
-            Error::Decode { status, message } => {
-                write!(f, "unexpected body in a {status} answer: {message}")
-            }
+            Error::Decode { status, message } => cat!(
+                "unexpected body in a ",
+                decimal(u64::from(*status)),
+                " answer: ",
+                message
+            ),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

@@ -5,6 +5,7 @@
 //! and says what is wrong instead.
 
 use crate::error::{quoted, Error};
+use crate::text::{cat, push_decimal};
 
 /// The lifetime of a new API key. Made only by parsing ([`Expiry::parse`] or `str::parse`),
 /// so every value holds a duration the node will accept; [`Expiry::default`] is the node's
@@ -77,26 +78,39 @@ impl DurationError {
             DurationError::UnknownUnit(unit) if unit == "d" => {
                 let hint = match input.strip_suffix('d') {
                     Some(days) => match parse_go_duration_hours(days) {
-                        Some(duration) => format!("{days} days is {duration}"),
+                        Some(duration) => cat!(days, " days is ", duration),
                         None => "1 day is 24h".to_owned(),
                     },
                     None => "1 day is 24h".to_owned(),
                 };
-                format!("invalid expiry {input_q}: Go durations have no \"d\" unit; {hint}")
+                cat!(
+                    "invalid expiry ",
+                    input_q,
+                    ": Go durations have no \"d\" unit; ",
+                    hint
+                )
             }
             DurationError::UnknownUnit(unit) => {
-                format!(
-                    "invalid expiry {input_q}: unknown unit {}; {FORMS}",
-                    quoted(unit)
+                cat!(
+                    "invalid expiry ",
+                    input_q,
+                    ": unknown unit ",
+                    quoted(unit),
+                    "; ",
+                    FORMS
                 )
             }
             DurationError::MissingUnit => {
-                format!("invalid expiry {input_q}: missing unit; {FORMS}")
+                cat!("invalid expiry ", input_q, ": missing unit; ", FORMS)
             }
             DurationError::Overflow => {
-                format!("invalid expiry {input_q}: too large (the maximum is 2562047h)")
+                cat!(
+                    "invalid expiry ",
+                    input_q,
+                    ": too large (the maximum is 2562047h)"
+                )
             }
-            DurationError::Invalid => format!("invalid expiry {input_q}: {FORMS}"),
+            DurationError::Invalid => cat!("invalid expiry ", input_q, ": ", FORMS),
         }
     }
 }
@@ -104,9 +118,7 @@ impl DurationError {
 /// For the "30d" hint: `days` times 24 hours as a Go duration (`720h`, `36h`, `2h24m`), when
 /// `days` is a plain decimal. Integer arithmetic only (float formatting costs the `.wasm` KBs).
 fn parse_go_duration_hours(days: &str) -> Option<String> {
-    let nanos = parse_go_duration(&format!("{days}h"))
-        .ok()?
-        .checked_mul(24)?;
+    let nanos = parse_go_duration(&cat!(days, "h")).ok()?.checked_mul(24)?;
     let (sign, nanos) = if nanos < 0 {
         ("-", nanos.unsigned_abs())
     } else {
@@ -114,14 +126,18 @@ fn parse_go_duration_hours(days: &str) -> Option<String> {
     };
     let (hours, rest) = (nanos / HOUR, nanos % HOUR);
     let (minutes, rest) = (rest / MINUTE, rest % MINUTE);
-    let mut out = format!("{sign}{hours}h");
+    let mut out = String::from(sign);
+    push_decimal(&mut out, hours, 1);
+    out.push('h');
     if minutes > 0 {
-        out.push_str(&format!("{minutes}m"));
+        push_decimal(&mut out, minutes, 1);
+        out.push('m');
     }
     if rest > 0 {
-        let fraction = format!("{:09}", rest % SECOND);
+        let mut fraction = String::new();
+        push_decimal(&mut fraction, rest % SECOND, 9);
         let fraction = fraction.trim_end_matches('0');
-        out.push_str(&format!("{}", rest / SECOND));
+        push_decimal(&mut out, rest / SECOND, 1);
         if !fraction.is_empty() {
             out.push('.');
             out.push_str(fraction);
@@ -195,10 +211,12 @@ pub(crate) fn parse_go_duration(input: &str) -> Result<i64, DurationError> {
         if unit_len == 0 {
             return Err(DurationError::MissingUnit);
         }
-        let (name, rest) = s.split_at(unit_len);
-        s = rest;
-        let name = String::from_utf8_lossy(name);
-        let unit = unit(&name).ok_or_else(|| DurationError::UnknownUnit(name.into_owned()))?;
+        // The unit as `&str`: it is cut at ASCII bytes, so always on character boundaries
+        // (`get`, not a lossy conversion, which costs the `.wasm` its own decoder).
+        let at = input.len() - s.len();
+        let name = input.get(at..at + unit_len).ok_or(DurationError::Invalid)?;
+        s = &s[unit_len..];
+        let unit = unit(name).ok_or_else(|| DurationError::UnknownUnit(name.to_owned()))?;
         if v > LIMIT / unit {
             return Err(DurationError::Overflow);
         }

@@ -13,6 +13,7 @@ use crate::cancel::CallSignal;
 use crate::decode::ReadEnvelope;
 use crate::error::Error;
 use crate::retry::{backoff_ms, retry_after_seconds_ms};
+use crate::text::cat;
 use crate::token::Token;
 
 #[wasm_bindgen]
@@ -69,7 +70,7 @@ impl Connection {
         set(
             &headers,
             "Authorization",
-            &format!("Bearer {}", token.expose()).into(),
+            &cat!("Bearer ", token.expose()).into(),
         );
         Connection {
             token,
@@ -146,7 +147,7 @@ impl Connection {
             Method::Get | Method::Delete => options.max_retries.unwrap_or(self.max_retries),
             Method::Post => 0,
         };
-        let url = format!("{}{}", self.base_url, path_and_query);
+        let url = cat!(self.base_url, path_and_query);
         let mut attempt = 0;
         loop {
             let failure = match self.attempt::<E>(method, &url, what, cancel).await {
@@ -252,8 +253,10 @@ async fn send(request: Request) -> Result<Response, Unsent> {
         })?;
     let returned = fetch.call1(&global, &request).map_err(|thrown| {
         let detail = error_message(&thrown).unwrap_or_else(|| "it threw".into());
-        Unsent::Refused(Error::invalid(format!(
-            "fetch refused the request before sending it ({detail})"
+        Unsent::Refused(Error::invalid(cat!(
+            "fetch refused the request before sending it (",
+            detail,
+            ")"
         )))
     })?;
     // `Promise.resolve` also copes with a `fetch` that returns a plain value or a thenable.
@@ -367,7 +370,7 @@ fn error_message(value: &JsValue) -> Option<String> {
         .and_then(|c| js_sys::Reflect::get(&c, &JsValue::from_str("message")).ok())
         .and_then(|m| m.as_string());
     Some(match cause {
-        Some(cause) if !cause.is_empty() => format!("{message}: {cause}"),
+        Some(cause) if !cause.is_empty() => cat!(message, ": ", cause),
         _ => message,
     })
 }
@@ -376,10 +379,15 @@ fn network_error(base_url: &str, rejection: &JsValue, what: &str) -> Error {
     let detail = error_message(rejection).unwrap_or_else(|| "fetch failed".into());
     Error::Network {
         cause: crate::error::Cause::js(rejection.clone()),
-        message: format!(
-            "network error during {what} at {base_url} ({detail}). Likely causes: the node is \
-             offline or unreachable, the baseUrl is wrong, or the browser blocked the request \
-             (CORS: the node must allow this page's origin)"
+        message: cat!(
+            "network error during ",
+            what,
+            " at ",
+            base_url,
+            " (",
+            detail,
+            "). Likely causes: the node is offline or unreachable, the baseUrl is wrong, or the \
+             browser blocked the request (CORS: the node must allow this page's origin)"
         ),
     }
 }

@@ -13,6 +13,7 @@ mod expiry;
 mod limits;
 mod models;
 mod retry;
+mod text;
 mod token;
 mod url;
 

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use crate::error::{quoted, Error};
 use crate::expiry::Expiry;
+use crate::text::cat;
 
 /// How deep export items may nest before they are refused: a hostile body could otherwise
 /// exhaust the wasm stack while decoding, which traps the whole module.
@@ -93,8 +94,8 @@ impl Perms {
         match input {
             "all" => Ok(Perms::All),
             "upload" => Ok(Perms::Upload),
-            _ => Err(Error::invalid(format!(
-                "perms must be \"all\" or \"upload\", not {}",
+            _ => Err(Error::invalid(cat!(
+                "perms must be \"all\" or \"upload\", not ",
                 quoted(input)
             ))),
         }

@@ -1,6 +1,7 @@
 //! Base URL checks, path segments and query strings: every value is percent-encoded here.
 
 use crate::error::Error;
+use crate::text::cat;
 
 /// Where the API's own docs point. That hosted instance was discontinued in 2023: pass the
 /// URL of your own node (a self-hosted node listens on `http://localhost:3004`).
@@ -38,16 +39,17 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     }
     let path = path.trim_end_matches('/');
     Ok(if path.is_empty() {
-        format!("{scheme}://{authority}")
+        cat!(scheme, "://", authority)
     } else {
-        format!("{scheme}://{authority}/{path}")
+        cat!(scheme, "://", authority, "/", path)
     })
 }
 
 /// The error for a refused base URL, saying why.
 pub(crate) fn base_url_error(why: &str) -> Error {
-    Error::invalid(format!(
-        "baseUrl must be an absolute http(s) URL such as \"http://localhost:3004\": {why}"
+    Error::invalid(cat!(
+        "baseUrl must be an absolute http(s) URL such as \"http://localhost:3004\": ",
+        why
     ))
 }
 
@@ -109,10 +111,8 @@ pub(crate) fn encode_component(value: &str) -> String {
 /// segments (even encoded ones), which would send the request to another path.
 pub(crate) fn path_segment(what: &str, value: &str) -> Result<String, Error> {
     match value {
-        "" => Err(Error::invalid(format!("{what} must not be empty"))),
-        "." | ".." => Err(Error::invalid(format!(
-            "{what} must not be \".\" or \"..\""
-        ))),
+        "" => Err(Error::invalid(cat!(what, " must not be empty"))),
+        "." | ".." => Err(Error::invalid(cat!(what, " must not be \".\" or \"..\""))),
         _ => Ok(encode_component(value)),
     }
 }

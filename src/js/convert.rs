@@ -7,6 +7,7 @@ use web_sys::AbortSignal;
 
 use crate::error::Error;
 use crate::http::CallOptions;
+use crate::text::cat;
 
 /// `undefined`/`null` → `None`; an object → `Some`; anything else is refused.
 pub(crate) fn optional_object(value: &JsValue, what: &str) -> Result<Option<Object>, Error> {
@@ -15,13 +16,13 @@ pub(crate) fn optional_object(value: &JsValue, what: &str) -> Result<Option<Obje
     } else if value.is_object() {
         Ok(Some(value.clone().unchecked_into()))
     } else {
-        Err(Error::invalid(format!("{what} must be an object")))
+        Err(Error::invalid(cat!(what, " must be an object")))
     }
 }
 
 fn field(object: &Object, key: &str) -> Result<Option<JsValue>, Error> {
     let value = Reflect::get(object, &key.into())
-        .map_err(|_| Error::invalid(format!("{key} could not be read")))?;
+        .map_err(|_| Error::invalid(cat!(key, " could not be read")))?;
     Ok(if value.is_undefined() {
         None
     } else {
@@ -36,7 +37,7 @@ pub(crate) fn string_field(object: &Object, key: &str) -> Result<Option<String>,
         Some(v) => v
             .as_string()
             .map(Some)
-            .ok_or_else(|| Error::invalid(format!("{key} must be a string"))),
+            .ok_or_else(|| Error::invalid(cat!(key, " must be a string"))),
     }
 }
 
@@ -48,8 +49,9 @@ pub(crate) fn timeout_field(object: &Object, key: &str) -> Result<Option<u32>, E
             Some(n) if n.fract() == 0.0 && (0.0..=2_147_483_647.0).contains(&n) => {
                 Ok(Some(n as u32))
             }
-            _ => Err(Error::invalid(format!(
-                "{key} must be a whole number of milliseconds from 0 (no timeout) to 2147483647"
+            _ => Err(Error::invalid(cat!(
+                key,
+                " must be a whole number of milliseconds from 0 (no timeout) to 2147483647"
             ))),
         },
     }
@@ -61,8 +63,9 @@ pub(crate) fn retries_field(object: &Object, key: &str) -> Result<Option<u32>, E
         None => Ok(None),
         Some(v) => match v.as_f64() {
             Some(n) if n.fract() == 0.0 && (0.0..=10.0).contains(&n) => Ok(Some(n as u32)),
-            _ => Err(Error::invalid(format!(
-                "{key} must be a whole number from 0 to 10"
+            _ => Err(Error::invalid(cat!(
+                key,
+                " must be a whole number from 0 to 10"
             ))),
         },
     }

@@ -63,7 +63,7 @@ fn prototype() -> Object {
 /// The JS value of a Rust error. `status`, `reason`, `details` and `cause` are set only when
 /// there is one, so they are absent (`"status" in e` is false) rather than `undefined`.
 pub(crate) fn to_js(error: &Error) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
+    let js = js_sys::Error::new(&error.message());
     Object::set_prototype_of(&js, &prototype());
     let set = |key: &str, value: &JsValue| {
         let _ = Reflect::set(&js, &key.into(), value);

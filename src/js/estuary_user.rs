@@ -162,7 +162,7 @@ pub fn token_hash(
 #[wasm_bindgen(js_name = checkExpiry, skip_jsdoc, unchecked_return_type = "string | null")]
 pub fn check_expiry(#[wasm_bindgen(unchecked_param_type = "string")] expiry: JsValue) -> JsValue {
     let problem = match expiry.as_string() {
-        Some(expiry) => Expiry::parse(&expiry).err().map(|e| e.to_string()),
+        Some(expiry) => Expiry::parse(&expiry).err().map(|e| e.message()),
         None => Some("expiry must be a string".into()),
     };
     problem.map_or(JsValue::NULL, JsValue::from)

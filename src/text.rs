@@ -1,0 +1,70 @@
+//! Messages built without `core::fmt`. `format!` builds an `Arguments` at every call site and
+//! links the formatting machinery (`fmt::write`, `Formatter::pad`, integer `Display`), which
+//! the npm package otherwise never needs (docs/benchmarks.md, "Size").
+
+/// Concatenates string parts (anything `AsRef<str>`): `cat!("a ", name, " b")`.
+macro_rules! cat {
+    ($($part:expr),+ $(,)?) => {
+        $crate::text::concat(&[$(::core::convert::AsRef::<str>::as_ref(&$part)),+])
+    };
+}
+pub(crate) use cat;
+
+/// The parts, one after the other, in one allocation.
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// `n` in decimal.
+pub(crate) fn decimal(n: u64) -> String {
+    let mut out = String::new();
+    push_decimal(&mut out, n, 1);
+    out
+}
+
+/// Appends `n` in decimal, with leading zeros up to `width` digits (at most 20).
+pub(crate) fn push_decimal(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    while n > 0 || start == digits.len() {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    start = start.min(digits.len().saturating_sub(width));
+    for &d in &digits[start..] {
+        out.push(char::from(d));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_matches_display() {
+        for n in [0, 1, 9, 10, 99, 100, 65_535, 2_147_483_647, u64::MAX] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn padding_matches_format() {
+        for n in [0u64, 5, 123_456_789, 1_000_000_000, 999_999_999] {
+            let mut s = String::new();
+            push_decimal(&mut s, n, 9);
+            assert_eq!(s, format!("{n:09}"));
+        }
+    }
+
+    #[test]
+    fn cat_joins_every_kind_of_string() {
+        let owned = String::from("b");
+        let borrowed = "c";
+        assert_eq!(cat!("a", owned, borrowed, &owned, decimal(4)), "abcb4");
+    }
+}
