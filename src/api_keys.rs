@@ -35,7 +35,7 @@ impl Client {
     /// (docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}"): only a legacy row's token, which has no hash,
     /// ever travels in the path.
     pub fn revoke_api_key<'a>(&'a self, key: impl Into<KeyRef<'a>>) -> Call<'a, ()> {
-        Call::new(self, Endpoint::RevokeApiKey(key.into().0))
+        Call::new(self, Endpoint::RevokeApiKey(key.into()))
     }
 
     /// `GET /user/api-keys` as the JSON value the platform parsed, not yet checked.
@@ -73,12 +73,15 @@ impl Client {
     /// `DELETE /user/api-keys/{key_or_hash}`.
     pub(crate) async fn revoke_api_key_with<E: ReadEnvelope>(
         &self,
-        key_or_hash: &str,
+        key: KeyRef<'_>,
         options: &CallOptions,
     ) -> Result<(), Error> {
-        // The client's own token never travels in a URL: its hash revokes it as well.
+        // The client's own token never travels in a URL: its hash revokes it as well, unless
+        // it is a legacy row's, which has no hash to match (docs/estuary-node.md
+        // "DELETE /user/api-keys/{key_or_hash}").
         let own_hash;
-        let key_or_hash = if key_or_hash == self.connection.token.expose() {
+        let key_or_hash = key.segment;
+        let key_or_hash = if !key.legacy_row && key_or_hash == self.connection.token.expose() {
             own_hash = self.connection.token.hash();
             own_hash.as_str()
         } else {

@@ -22,7 +22,7 @@ use crate::models::{ApiKey, CreateApiKeyParams, Perms};
 pub(crate) enum Endpoint<'a> {
     ListApiKeys,
     CreateApiKey(CreateApiKeyParams),
-    RevokeApiKey(&'a str),
+    RevokeApiKey(KeyRef<'a>),
     GetStats,
     ExportData,
 }
@@ -163,7 +163,13 @@ impl<'a, T: Output> IntoFuture for Call<'a, T> {
 /// What [`Client::revoke_api_key`] takes: a plaintext token, a `tokenHash`, or an
 /// [`ApiKey`] (its hash, or its token for a legacy row without one).
 #[derive(Clone, Copy)]
-pub struct KeyRef<'a>(pub(crate) &'a str);
+pub struct KeyRef<'a> {
+    /// The path segment: a token or a hash.
+    pub(crate) segment: &'a str,
+    /// A legacy row's token (its row has no hash): it must travel as it is, even when it is
+    /// the client's own, since revoking by hash cannot match a row without one.
+    pub(crate) legacy_row: bool,
+}
 
 impl fmt::Debug for KeyRef<'_> {
     /// It may be a token: never shown.
@@ -174,18 +180,24 @@ impl fmt::Debug for KeyRef<'_> {
 
 impl<'a> From<&'a str> for KeyRef<'a> {
     fn from(key_or_hash: &'a str) -> Self {
-        KeyRef(key_or_hash)
+        KeyRef {
+            segment: key_or_hash,
+            legacy_row: false,
+        }
     }
 }
 
 impl<'a> From<&'a String> for KeyRef<'a> {
     fn from(key_or_hash: &'a String) -> Self {
-        KeyRef(key_or_hash)
+        KeyRef::from(key_or_hash.as_str())
     }
 }
 
 impl<'a> From<&'a ApiKey> for KeyRef<'a> {
     fn from(key: &'a ApiKey) -> Self {
-        KeyRef(key.revoke_segment())
+        KeyRef {
+            segment: key.revoke_segment(),
+            legacy_row: key.token_hash.is_empty(),
+        }
     }
 }

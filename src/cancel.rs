@@ -47,6 +47,8 @@ pub(crate) struct CallSignal {
     listener: Option<(AbortSignal, Closure<dyn FnMut()>)>,
     /// Set once the whole answer was read: dropping the call earlier aborts its fetch.
     settled: bool,
+    /// The failed try a retry followed: a timeout later in the call says what it got.
+    last: Option<Box<Error>>,
 }
 
 impl CallSignal {
@@ -64,6 +66,7 @@ impl CallSignal {
             timer: None,
             listener: None,
             settled: false,
+            last: None,
         };
         if let Some(user) = user {
             if user.aborted() {
@@ -115,30 +118,19 @@ impl CallSignal {
     }
 
     /// Waits `ms` milliseconds before another try, or less if the call is cancelled
-    /// meanwhile: then it fails with the cancellation's error, which for a timeout says what
-    /// `last` (the failed try) got and carries it. Uses the promise's own `resolve` as both the timer and the
-    /// abort listener, and removes both, so nothing is left behind.
-    pub(crate) async fn sleep(&self, ms: f64, last: Error) -> Result<(), Error> {
+    /// meanwhile: then it fails with the cancellation's error. `last` (the failed try) is
+    /// kept, so that a timeout from here on, in the wait or in a later try, says what it got
+    /// and carries it. Uses the promise's own `resolve` as both the timer and the abort
+    /// listener, and removes both on every exit, so nothing is left behind.
+    pub(crate) async fn sleep(&mut self, ms: f64, last: Error) -> Result<(), Error> {
+        self.last = Some(Box::new(last));
         let mut resolve = None;
         let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
         if let Some(resolve) = resolve {
-            let signal = self.signal();
-            let handle = set_timeout(&resolve, ms);
-            let _ = signal.add_event_listener_with_callback("abort", &resolve);
+            let _wait = Wait::start(self.signal(), resolve, ms);
             let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-            clear_timeout(&handle);
-            let _ = signal.remove_event_listener_with_callback("abort", &resolve);
         }
         match self.cause() {
-            Some(Cause::Timeout) => Err(Error::Timeout {
-                message: cat!(
-                    "the Estuary node gave no usable answer within ",
-                    decimal(self.timeout_ms.into()),
-                    " ms (timeoutMs); the last try got: ",
-                    last.message()
-                ),
-                last: Some(Box::new(last)),
-            }),
             Some(cause) => Err(self.error(cause)),
             None => Ok(()),
         }
@@ -154,15 +146,56 @@ impl CallSignal {
                     cause: crate::error::Cause::default(),
                 },
             },
-            Cause::Timeout => Error::Timeout {
-                message: cat!(
-                    "the Estuary node did not answer within ",
-                    decimal(self.timeout_ms.into()),
-                    " ms (timeoutMs)"
-                ),
-                last: None,
+            Cause::Timeout => match &self.last {
+                Some(last) => Error::Timeout {
+                    message: cat!(
+                        "the Estuary node gave no usable answer within ",
+                        decimal(self.timeout_ms.into()),
+                        " ms (timeoutMs); the last try got: ",
+                        last.message()
+                    ),
+                    last: Some(last.clone()),
+                },
+                None => Error::Timeout {
+                    message: cat!(
+                        "the Estuary node did not answer within ",
+                        decimal(self.timeout_ms.into()),
+                        " ms (timeoutMs)"
+                    ),
+                    last: None,
+                },
             },
         }
+    }
+}
+
+/// The timer and abort listener of one backoff wait. Dropping it clears both, also when the
+/// call's future is dropped mid-wait: a `Retry-After` can make the wait a minute long, and a
+/// pending timer keeps Node running.
+struct Wait {
+    signal: AbortSignal,
+    resolve: js_sys::Function,
+    handle: JsValue,
+}
+
+impl Wait {
+    fn start(signal: AbortSignal, resolve: js_sys::Function, ms: f64) -> Wait {
+        let handle = set_timeout(&resolve, ms);
+        let _ = signal.add_event_listener_with_callback("abort", &resolve);
+        Wait {
+            signal,
+            resolve,
+            handle,
+        }
+    }
+}
+
+impl Drop for Wait {
+    fn drop(&mut self) {
+        clear_timeout(&self.handle);
+        let _ = self
+            .signal
+            .remove_event_listener_with_callback("abort", &self.resolve);
     }
 }
 

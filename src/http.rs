@@ -14,7 +14,7 @@ use crate::decode::ReadEnvelope;
 use crate::error::Error;
 use crate::retry::{backoff_ms, retry_after_seconds_ms};
 use crate::text::cat;
-use crate::token::Token;
+use crate::token::{has_token, mask_tokens, Token};
 
 #[wasm_bindgen]
 extern "C" {
@@ -124,6 +124,8 @@ pub(crate) struct Answer {
     response: Response,
     cancel: CallSignal,
     connection_base: String,
+    /// The URL holds a token (see `network_error`).
+    secret_url: bool,
 }
 
 impl Connection {
@@ -158,8 +160,8 @@ impl Connection {
                 return Err(failure.error);
             }
             let wait = backoff_ms(attempt, js_sys::Math::random(), failure.retry_after);
-            failure.cancel.sleep(wait, failure.error).await?;
             cancel = failure.cancel;
+            cancel.sleep(wait, failure.error).await?;
             attempt += 1;
         }
     }
@@ -196,7 +198,7 @@ impl Connection {
             Ok(response) => response,
             Err(Unsent::Refused(error)) => return Err(Failure::new(error, cancel)),
             Err(Unsent::Rejected(rejection)) => {
-                let error = self.failure(&cancel, &rejection, what);
+                let error = self.failure(&cancel, &rejection, what, has_token(url));
                 return Err(Failure::new(error, cancel));
             }
         };
@@ -209,6 +211,7 @@ impl Connection {
             response,
             cancel,
             connection_base: self.base_url.clone(),
+            secret_url: has_token(url),
         };
         if answer.response.ok() {
             return Ok(answer);
@@ -222,11 +225,17 @@ impl Connection {
     }
 
     /// The error for a rejected `fetch` or body read.
-    fn failure(&self, cancel: &CallSignal, rejection: &JsValue, what: &str) -> Error {
+    fn failure(
+        &self,
+        cancel: &CallSignal,
+        rejection: &JsValue,
+        what: &str,
+        secret_url: bool,
+    ) -> Error {
         if let Some(cause) = cancel.cause() {
             return cancel.error(cause);
         }
-        network_error(&self.base_url, rejection, what)
+        network_error(&self.base_url, rejection, what, secret_url)
     }
 }
 
@@ -299,6 +308,7 @@ impl Answer {
             response,
             mut cancel,
             connection_base,
+            secret_url,
         } = self;
         let promise = web_sys::Response::from(response)
             .text()
@@ -307,7 +317,12 @@ impl Answer {
             if let Some(cause) = cancel.cause() {
                 return cancel.error(cause);
             }
-            network_error(&connection_base, &rejection, "reading the answer")
+            network_error(
+                &connection_base,
+                &rejection,
+                "reading the answer",
+                secret_url,
+            )
         })?;
         cancel.settle();
         Ok(text)
@@ -342,8 +357,10 @@ impl Answer {
             }
             Err(_) => (None, text),
         };
-        let envelope = envelope.map(|e| e.map(|part| token.redact(part)));
-        let shown = token.redact(shown);
+        // The client's own token, whatever its shape, and anything shaped like a token (a
+        // proxy's error page may echo a legacy revoke's path).
+        let envelope = envelope.map(|e| e.map(|part| mask_tokens(token.redact(part))));
+        let shown = mask_tokens(token.redact(shown));
         (Error::from_response(status, envelope, &shown), cancel)
     }
 }
@@ -359,6 +376,8 @@ fn body_used(status: u16) -> Error {
     }
 }
 
+/// The message of an error the platform threw or rejected with, tokens masked (Deno quotes
+/// the request's URL, which for a legacy revoke holds one).
 fn error_message(value: &JsValue) -> Option<String> {
     let message = js_sys::Reflect::get(value, &JsValue::from_str("message"))
         .ok()?
@@ -369,16 +388,24 @@ fn error_message(value: &JsValue) -> Option<String> {
         .filter(|c| c.is_object())
         .and_then(|c| js_sys::Reflect::get(&c, &JsValue::from_str("message")).ok())
         .and_then(|m| m.as_string());
-    Some(match cause {
+    Some(mask_tokens(match cause {
         Some(cause) if !cause.is_empty() => cat!(message, ": ", cause),
         _ => message,
-    })
+    }))
 }
 
-fn network_error(base_url: &str, rejection: &JsValue, what: &str) -> Error {
+/// `secret_url`: the request's URL holds a token (a legacy row's revoke). The platform's error
+/// may carry that URL in fields of its own (Bun: `path`), so the cause is then a new
+/// `TypeError` with the masked message rather than the original.
+fn network_error(base_url: &str, rejection: &JsValue, what: &str, secret_url: bool) -> Error {
     let detail = error_message(rejection).unwrap_or_else(|| "fetch failed".into());
+    let cause = if secret_url {
+        js_sys::TypeError::new(&detail).into()
+    } else {
+        rejection.clone()
+    };
     Error::Network {
-        cause: crate::error::Cause::js(rejection.clone()),
+        cause: crate::error::Cause::js(cause),
         message: cat!(
             "network error during ",
             what,

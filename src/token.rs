@@ -69,6 +69,88 @@ impl fmt::Debug for Token {
     }
 }
 
+/// `text` with everything shaped like an Estuary token (`EST`, hex digits and dashes, `ARY`:
+/// docs/estuary-node.md "Authentication") replaced by `[redacted]`, also where a letter is
+/// spelled as a JSON `\uXXXX` escape. For text the platform or a server wrote about a request
+/// whose URL may hold a token (a legacy row's revoke): Deno's fetch errors quote the URL, and a
+/// proxy may echo the path in its error page. Whoever's token it is, it is not shown.
+pub(crate) fn mask_tokens(text: String) -> String {
+    let bytes = text.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let (mut at, mut copied) = (0, 0);
+    while at < bytes.len() {
+        match token_end(bytes, at) {
+            Some(end) => {
+                let masked = out.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
+                masked.extend_from_slice(bytes.get(copied..at).unwrap_or_default());
+                masked.extend_from_slice(b"[redacted]");
+                (at, copied) = (end, end);
+            }
+            None => at += 1,
+        }
+    }
+    match out {
+        None => text,
+        Some(mut masked) => {
+            masked.extend_from_slice(bytes.get(copied..).unwrap_or_default());
+            // Only ASCII runs were replaced, so the text stays valid UTF-8.
+            String::from_utf8(masked).unwrap_or_default()
+        }
+    }
+}
+
+/// Whether `text` holds something shaped like a token (see [`mask_tokens`]).
+pub(crate) fn has_token(text: &str) -> bool {
+    (0..text.len()).any(|at| token_end(text.as_bytes(), at).is_some())
+}
+
+/// The character at `at`, as an ASCII byte, and where the next one starts: a plain byte, or a
+/// JSON escape `\uXXXX` of an ASCII character.
+fn char_at(bytes: &[u8], at: usize) -> Option<(u8, usize)> {
+    let first = *bytes.get(at)?;
+    if first == b'\\' && bytes.get(at + 1) == Some(&b'u') {
+        let mut code = 0;
+        for &digit in bytes.get(at + 2..at + 6)? {
+            code = code * 16 + char::from(digit).to_digit(16)?;
+        }
+        return u8::try_from(code)
+            .ok()
+            .filter(u8::is_ascii)
+            .map(|c| (c, at + 6));
+    }
+    Some((first, at + 1))
+}
+
+/// Where a token that starts at `at` ends, if one does: `EST`, then at least one hex digit or
+/// dash, then `ARY` (whose `A` is itself a hex digit, so it is the last of the run).
+fn token_end(bytes: &[u8], mut at: usize) -> Option<usize> {
+    for expected in *b"EST" {
+        let (c, next) = char_at(bytes, at)?;
+        if c != expected {
+            return None;
+        }
+        at = next;
+    }
+    let (mut run, mut last) = (0, 0);
+    while let Some((c, next)) = char_at(bytes, at) {
+        if !(c.is_ascii_hexdigit() || c == b'-') {
+            break;
+        }
+        (run, last, at) = (run + 1, c, next);
+    }
+    if run < 2 || last != b'A' {
+        return None;
+    }
+    for expected in *b"RY" {
+        let (c, next) = char_at(bytes, at)?;
+        if c != expected {
+            return None;
+        }
+        at = next;
+    }
+    Some(at)
+}
+
 /// SHA-256 of the token's UTF-8 bytes, base64url without padding: the `tokenHash` the node
 /// stores and lists (docs/estuary-node.md "Authentication"). Revoking by hash keeps the secret out
 /// of URLs and access logs.
@@ -167,7 +249,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hash_matches_the_vector_in_behaviour_md() {
+    fn any_token_shape_is_masked_also_when_json_escapes_it() {
+        let token = "ESTc0ffee00-0000-4000-8000-000000000006ARY";
+        for (text, shown) in [
+            (
+                format!("error sending request for url (http://n/user/api-keys/{token})"),
+                "error sending request for url (http://n/user/api-keys/[redacted])",
+            ),
+            (format!("{token}{token}"), "[redacted][redacted]"),
+            (format!("\\u0045ST{}", &token[3..]), "[redacted]"),
+            (
+                "x\\u0045\\u0053\\u0054c0ffee00-0000-4000-8000-0000000000\\u0041RY y".to_owned(),
+                "x[redacted] y",
+            ),
+            (
+                "ESTABLISHED ARY, EST-ARY is no token".to_owned(),
+                "ESTABLISHED ARY, [redacted] is no token",
+            ),
+            (
+                "ESTARY ESTxARY ESTab ESTÄARY".to_owned(),
+                "ESTARY ESTxARY ESTab ESTÄARY",
+            ),
+            ("ünïcode ESTabcARY ✓".to_owned(), "ünïcode [redacted] ✓"),
+        ] {
+            assert_eq!(mask_tokens(text.clone()), shown, "{text}");
+            assert_eq!(has_token(&text), shown != text, "{text}");
+        }
+    }
+
+    #[test]
+    fn hash_matches_the_vector_in_the_node_document() {
         assert_eq!(
             token_hash("EST00000000-0000-0000-0000-000000000000ARY"),
             "oMOtaLPQu9MB6I7kHNxd1rPaLdwnpVPu6t5AkDmeFnI"

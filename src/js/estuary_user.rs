@@ -10,6 +10,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::convert::{call_options, optional_object, retries_field, string_field, timeout_field};
 use super::error::to_js;
+use crate::call::KeyRef;
 use crate::client::Client;
 use crate::decode::{self, InPlace};
 use crate::error::Error;
@@ -95,15 +96,21 @@ impl EstuaryUser {
         key_or_hash: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        let segment = match revoke_target(&key_or_hash) {
-            Ok(segment) => segment,
+        let (segment, legacy_row) = match revoke_target(&key_or_hash) {
+            Ok(target) => target,
             Err(e) => return Promise::reject(&to_js(&e)),
         };
         let client = self.client.clone();
         run(options, |opts| {
             Box::pin(async move {
                 client
-                    .revoke_api_key_with::<InPlace>(&segment, &opts)
+                    .revoke_api_key_with::<InPlace>(
+                        KeyRef {
+                            segment: &segment,
+                            legacy_row,
+                        },
+                        &opts,
+                    )
                     .await?;
                 Ok(JsValue::UNDEFINED)
             })
@@ -219,9 +226,10 @@ fn create_params(value: &JsValue) -> Result<CreateApiKeyParams, Error> {
     })
 }
 
-fn revoke_target(value: &JsValue) -> Result<String, Error> {
+/// The segment to send, and whether it is a legacy row's token (see `KeyRef`).
+fn revoke_target(value: &JsValue) -> Result<(String, bool), Error> {
     if let Some(key) = value.as_string() {
-        return Ok(key);
+        return Ok((key, false));
     }
     let object = optional_object(value, "revokeApiKey's argument")?
         .ok_or_else(|| Error::invalid("revokeApiKey needs a key, a tokenHash or an ApiKey"))?;
@@ -230,5 +238,6 @@ fn revoke_target(value: &JsValue) -> Result<String, Error> {
         token_hash: string_field(&object, "tokenHash")?.unwrap_or_default(),
         ..ApiKey::default()
     };
-    Ok(key.revoke_segment().to_owned())
+    let target = KeyRef::from(&key);
+    Ok((target.segment.to_owned(), target.legacy_row))
 }

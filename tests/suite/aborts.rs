@@ -88,8 +88,22 @@ async fn abort_signal_timeout_rejects_as_aborted() {
     works_after().await;
 }
 
+/// A `fetch` that counts its calls and passes them to the real one (see [`fetch_calls`]).
+pub(super) const COUNTING_FETCH: &str = "const real = globalThis.fetch; let n = 0; \
+     globalThis.__fetchCalls = () => n; return (...args) => { n++; return real(...args); }";
+
+/// How often the library called `fetch` since `COUNTING_FETCH` was installed.
+pub(super) fn fetch_calls() -> u32 {
+    let calls = Reflect::get(&js_sys::global(), &"__fetchCalls".into())
+        .unwrap()
+        .unchecked_into::<Function>()
+        .call0(&JsValue::NULL)
+        .unwrap();
+    calls.as_f64().unwrap() as u32
+}
+
 /// Runs `call` with `globalThis.fetch` replaced by `patched`, then puts the real one back.
-async fn with_fetch<F: std::future::Future<Output = Result<JsValue, JsValue>>>(
+pub(super) async fn with_fetch<F: std::future::Future<Output = Result<JsValue, JsValue>>>(
     patched: &str,
     call: impl FnOnce() -> F,
 ) -> Result<JsValue, JsValue> {

@@ -5,6 +5,7 @@ use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
+use super::aborts::{fetch_calls, with_fetch, COUNTING_FETCH};
 use super::helpers::*;
 
 #[wasm_bindgen_test]
@@ -27,13 +28,32 @@ async fn a_429_is_retried_up_to_max_retries() {
 }
 
 #[wasm_bindgen_test]
-async fn a_delete_is_retried_after_a_dropped_connection() {
+async fn a_delete_is_retried_after_a_503() {
+    // No engine resends an answered request: the two requests are the library's two tries.
     reset().await;
-    fault(r#"{"path": "/user/api-keys/abc", "method": "DELETE", "drop": true, "count": 1}"#).await;
+    fault(r#"{"path": "/user/api-keys/abc", "method": "DELETE", "status": 503, "count": 1}"#).await;
     settle(client(TOKEN).revoke_api_key("abc".into(), JsValue::UNDEFINED))
         .await
         .expect("revoked on the second try");
     assert_eq!(requests().await.len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_delete_is_retried_after_a_dropped_connection() {
+    // Engines resend a request whose connection closed without an answer on their own
+    // (errors.rs, `a_dropped_connection_is_a_network_error`), a varying number of times, so
+    // the node's request count cannot tell the library's retry apart. What the library does is
+    // call `fetch` again: counted here, with every request dropped.
+    reset().await;
+    fault(r#"{"path": "/user/api-keys/abc", "method": "DELETE", "drop": true, "count": 1000}"#)
+        .await;
+    let result = with_fetch(COUNTING_FETCH, || {
+        settle(client(TOKEN).revoke_api_key("abc".into(), obj(&[("maxRetries", 1.into())])))
+    })
+    .await;
+    reset().await;
+    expect_kind(result.unwrap_err(), "network");
+    assert_eq!(fetch_calls(), 2, "the first try and one retry");
 }
 
 #[wasm_bindgen_test]

@@ -6,11 +6,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::AbortController;
 
+use super::aborts::with_fetch;
 use super::errors::sleep;
 use super::helpers::*;
 
 /// The old-node row of the test user: it has no hash, so its token is its only handle.
 const OLD_ROW_TOKEN: &str = "ESTc0ffee00-0000-4000-8000-000000000007ARY";
+/// The test user's legacy row (plaintext, no hash); it authenticates like any key.
+const LEGACY_TOKEN: &str = "ESTc0ffee00-0000-4000-8000-000000000006ARY";
 
 fn has(value: &JsValue, key: &str) -> bool {
     Reflect::has(value, &key.into()).unwrap()
@@ -75,6 +78,140 @@ async fn a_failed_revoke_of_a_legacy_token_never_repeats_it() {
 }
 
 #[wasm_bindgen_test]
+async fn revoking_ones_own_legacy_row_sends_its_token_and_revokes_it() {
+    // A legacy row has no hash, so its hash could never match it: the row's token must go.
+    reset().await;
+    let user = client(LEGACY_TOKEN);
+    let keys: js_sys::Array = settle(user.list_api_keys(JsValue::UNDEFINED))
+        .await
+        .unwrap()
+        .into();
+    let own = keys
+        .iter()
+        .find(|k| text(k, "token") == LEGACY_TOKEN)
+        .expect("the legacy row is listed with its token");
+    assert_eq!(text(&own, "tokenHash"), "");
+    settle(user.revoke_api_key(own, JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    let error = settle(user.get_stats(JsValue::UNDEFINED))
+        .await
+        .unwrap_err();
+    expect_kind(error, "unauthorized");
+    reset().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_platform_error_that_quotes_a_legacy_revokes_url_is_masked() {
+    // Deno's fetch errors quote the URL ("error sending request for url (…)"), Bun's carry it
+    // in `path`: for a legacy row's revoke the URL holds its token.
+    reset().await;
+    let result = with_fetch(
+        "return async (req) => { const e = new TypeError(`error sending request for url (${req.url})`); e.path = req.url; throw e; }",
+        || {
+            settle(client(TOKEN).revoke_api_key(
+                OLD_ROW_TOKEN.into(),
+                obj(&[("maxRetries", 0.into())]),
+            ))
+        },
+    )
+    .await;
+    let error = expect_kind(result.unwrap_err(), "network");
+    let cause = get(&error, "cause");
+    let shown = format!(
+        "{} {} {:?}",
+        text(&error, "message"),
+        text(&cause, "message"),
+        get(&cause, "path").as_string()
+    );
+    assert!(!shown.contains(OLD_ROW_TOKEN), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+    assert!(cause.is_instance_of::<js_sys::TypeError>());
+    // Without a token in the URL the original error stays the cause.
+    let result = with_fetch(
+        "return async (req) => { const e = new TypeError('offline'); e.path = req.url; throw e; }",
+        || settle(client(TOKEN).get_stats(obj(&[("maxRetries", 0.into())]))),
+    )
+    .await;
+    let error = expect_kind(result.unwrap_err(), "network");
+    assert!(get(&get(&error, "cause"), "path").is_string());
+}
+
+#[wasm_bindgen_test]
+async fn an_error_page_that_echoes_a_legacy_revokes_path_is_masked() {
+    reset().await;
+    let escaped = format!("\\\\u0045{}", &OLD_ROW_TOKEN[1..]);
+    for body in [
+        format!("Cannot DELETE /user/api-keys/{OLD_ROW_TOKEN}"),
+        format!("<pre>{{\\\"path\\\":\\\"{escaped}\\\"}}</pre>"),
+    ] {
+        fault(&format!(
+            r#"{{"path": "/user/api-keys/{OLD_ROW_TOKEN}", "method": "DELETE", "status": 404, "body": "{body}"}}"#
+        ))
+        .await;
+        let error = settle(client(TOKEN).revoke_api_key(OLD_ROW_TOKEN.into(), JsValue::UNDEFINED))
+            .await
+            .unwrap_err();
+        let shown = format!("{} {}", text(&error, "message"), text(&error, "details"));
+        assert!(!shown.contains(&OLD_ROW_TOKEN[1..]), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+    reset().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_timeout_in_the_try_after_a_503_says_what_the_node_answered() {
+    // The 503 is retried; the next try stalls until the timeout, which must still report it.
+    reset().await;
+    fault(r#"{"path": "/user/stats", "status": 503, "count": 1}"#).await;
+    fault(r#"{"path": "/user/stats", "preset": "stall", "count": 1000}"#).await;
+    let options = obj(&[("maxRetries", 2.into()), ("timeoutMs", 1500.into())]);
+    let error = settle(client(TOKEN).get_stats(options)).await.unwrap_err();
+    let tries = requests().await.len();
+    reset().await;
+    assert!(tries >= 2, "the 503 was retried ({tries} requests)");
+    let error = expect_kind(error, "timeout");
+    assert!(
+        text(&error, "message").contains("503"),
+        "{}",
+        text(&error, "message")
+    );
+    let cause = expect_kind(get(&error, "cause"), "server");
+    assert_eq!(get(&cause, "status").as_f64(), Some(503.0));
+}
+
+#[wasm_bindgen_test]
+async fn retry_after_is_read_only_on_the_statuses_that_are_retried() {
+    // `Headers.prototype.get` is patched to record what the library asks for.
+    let patch = js_sys::Function::new_no_args(
+        "const get = Headers.prototype.get; globalThis.__asked = []; \
+         Headers.prototype.get = function (name) { globalThis.__asked.push(String(name).toLowerCase()); return get.call(this, name); }; \
+         return () => { Headers.prototype.get = get; };",
+    );
+    let asked = |status: u16| async move {
+        reset().await;
+        fault(&format!(
+            r#"{{"path": "/user/stats", "status": {status}, "count": 1}}"#
+        ))
+        .await;
+        Reflect::set(&js_sys::global(), &"__asked".into(), &js_sys::Array::new()).unwrap();
+        let _ = settle(client(TOKEN).get_stats(obj(&[("maxRetries", 0.into())]))).await;
+        let asked: js_sys::Array = Reflect::get(&js_sys::global(), &"__asked".into())
+            .unwrap()
+            .into();
+        asked.iter().any(|name| name == "retry-after")
+    };
+    let restore: js_sys::Function = patch.call0(&JsValue::NULL).unwrap().into();
+    let on_401 = asked(401).await;
+    let on_404 = asked(404).await;
+    let on_503 = asked(503).await;
+    restore.call0(&JsValue::NULL).unwrap();
+    reset().await;
+    assert!(!on_401 && !on_404, "not read on 401/404");
+    assert!(on_503, "read on 503");
+}
+
+#[wasm_bindgen_test]
 async fn a_timeout_during_a_backoff_wait_says_what_the_node_answered() {
     reset().await;
     fault(r#"{"path": "/user/stats", "status": 503, "count": 20}"#).await;
@@ -93,7 +230,14 @@ async fn a_timeout_during_a_backoff_wait_says_what_the_node_answered() {
 
 #[wasm_bindgen_test]
 async fn a_base_url_the_platform_refuses_is_invalid_input_at_construction() {
-    for bad in ["http://host:+80", "http://ex%41mple.org"] {
+    // The first two the crate's own check refuses; the others pass it, and only the
+    // platform's URL parser (WHATWG: an IPv4 host with five parts or a part above 255) refuses them.
+    for bad in [
+        "http://host:+80",
+        "http://ex%41mple.org",
+        "http://1.2.3.4.5",
+        "http://999.1.1.1",
+    ] {
         let error = EstuaryUser::new(options(TOKEN, bad)).err().expect(bad);
         let error = expect_kind(error, "invalid_input");
         assert!(text(&error, "message").starts_with("baseUrl must be"));
