@@ -1,9 +1,9 @@
 // The runtime matrix: `npm pack` of pkg/, installed into a fresh project, driven by the one
-// shared driver (driver.mjs) in Node 18, the machine's Node (20), Node 22, Deno 2, Bun 1,
-// Cloudflare workerd and a module Worker in headless Chromium. Every runtime makes the five
-// calls, meets a typed error and an abort with a custom reason, against its own local test
-// node, and must report the same thing. All runtimes are devDependencies (package-lock.json):
-// nothing is downloaded at test time.
+// shared driver (driver.mjs) in Node 18, 20 and 22 (each a pinned binary, whichever Node runs
+// the test), Deno 2, Bun 1, Cloudflare workerd and a module Worker in headless Chromium. Every
+// runtime makes the five calls, meets a typed error and an abort with a custom reason, against
+// its own local test node, and must report the same thing. All runtimes are devDependencies
+// (package-lock.json): nothing is downloaded at test time.
 //
 //   node --test tests/runtimes/      (needs pkg/ built by scripts/build-pkg.sh, and `npm ci`)
 import { test, before, after } from 'node:test';
@@ -34,6 +34,7 @@ import {
 const HERE = join(ROOT, 'tests', 'runtimes');
 const BIN = {
   node18: join(ROOT, 'node_modules', 'node18', 'bin', 'node'),
+  node20: join(ROOT, 'node_modules', 'node20', 'bin', 'node'),
   node22: join(ROOT, 'node_modules', 'node22', 'bin', 'node'),
   deno: join(ROOT, 'node_modules', '.bin', 'deno'),
   bun: join(ROOT, 'node_modules', '.bin', 'bun'),
@@ -121,12 +122,15 @@ function assertEntryNode(out) {
 
 for (const [label, bin, major] of [
   ['Node 18', BIN.node18, '18'],
-  [`Node ${process.versions.node.split('.')[0]} (the machine's)`, process.execPath, process.versions.node.split('.')[0]],
+  ['Node 20', BIN.node20, '20'],
   ['Node 22', BIN.node22, '22'],
 ]) {
   test(`${label}: import by name, await init(), the driver`, async () => {
+    // The pinned binary itself, not whatever Node happens to be on the machine.
+    const { stdout: version } = await run(bin, ['--version'], { cwd: project, timeoutMs: 60_000 });
+    assert.match(version.trim(), new RegExp(`^v${major}\\.`), `${bin} --version`);
     const out = await withNode((config) => runJson(bin, ['entry.mjs', JSON.stringify(config)]));
-    assert.match(out.runtime, new RegExp(`^node ${major}\\.`));
+    assert.match(out.runtime, new RegExp(`^node ${major}\\.`), 'process.versions.node in the child');
     assertEntryNode(out);
     assert.deepEqual(out.result, EXPECTED);
   });
