@@ -54,7 +54,7 @@ impl ErrorKind {
     }
 
     /// The kind of a non-2xx status.
-    pub fn from_status(status: u16) -> ErrorKind {
+    pub(crate) fn from_status(status: u16) -> ErrorKind {
         match status {
             401 => ErrorKind::Unauthorized,
             403 => ErrorKind::Forbidden,
