@@ -168,6 +168,8 @@ function fixTypes(dts) {
     fail(`${TYPES}: InitOutput has no \`memory\`: has wasm-bindgen's output changed?`);
   }
   let out = dts.slice(0, start) + INIT_OUTPUT + dts.slice(end + 2);
+  // The default export is declared under wasm-bindgen's internal name; users call it `init`.
+  out = out.replace('export default function __wbg_init (', 'export default function init(');
   if (!out.startsWith(`${LIB_REFERENCE}\n`)) out = `${LIB_REFERENCE}\n${out}`;
   return out;
 }

@@ -333,6 +333,7 @@ impl Answer {
     async fn read_error<E: ReadEnvelope>(self, connection: &Connection) -> (Error, CallSignal) {
         let status = self.response.status();
         let cancel = self.cancel;
+        // The underlying `text()`, not gloo-net's: see `Answer::text`.
         let text = match web_sys::Response::from(self.response).text() {
             Ok(promise) => match JsFuture::from(promise).await {
                 Ok(text) => text.as_string().unwrap_or_default(),
