@@ -136,8 +136,9 @@ impl CallSignal {
         }
     }
 
-    /// The error for a call cancelled by `cause`.
-    pub(crate) fn error(&self, cause: Cause) -> Error {
+    /// The error for a call cancelled by `cause` (which ends it: the last failed try moves
+    /// into a timeout's error rather than being copied).
+    pub(crate) fn error(&mut self, cause: Cause) -> Error {
         match cause {
             Cause::Aborted | Cause::Dropped => match &self.listener {
                 Some((user, _)) => aborted_error(user),
@@ -146,7 +147,7 @@ impl CallSignal {
                     cause: crate::error::Cause::default(),
                 },
             },
-            Cause::Timeout => match &self.last {
+            Cause::Timeout => match self.last.take() {
                 Some(last) => Error::Timeout {
                     message: cat!(
                         "the Estuary node gave no usable answer within ",
@@ -154,7 +155,7 @@ impl CallSignal {
                         " ms (timeoutMs); the last try got: ",
                         last.message()
                     ),
-                    last: Some(last.clone()),
+                    last: Some(last),
                 },
                 None => Error::Timeout {
                     message: cat!(

@@ -172,7 +172,7 @@ impl Connection {
         method: Method,
         url: &str,
         what: &'static str,
-        cancel: CallSignal,
+        mut cancel: CallSignal,
     ) -> Result<Answer, Failure> {
         // A plain object as the `RequestInit`: web-sys's typed setters would each add an
         // import to the JS glue every user downloads.
@@ -198,7 +198,7 @@ impl Connection {
             Ok(response) => response,
             Err(Unsent::Refused(error)) => return Err(Failure::new(error, cancel)),
             Err(Unsent::Rejected(rejection)) => {
-                let error = self.failure(&cancel, &rejection, what, has_token(url));
+                let error = self.failure(&mut cancel, &rejection, what, has_token(url));
                 return Err(Failure::new(error, cancel));
             }
         };
@@ -227,7 +227,7 @@ impl Connection {
     /// The error for a rejected `fetch` or body read.
     fn failure(
         &self,
-        cancel: &CallSignal,
+        cancel: &mut CallSignal,
         rejection: &JsValue,
         what: &str,
         secret_url: bool,
@@ -332,7 +332,7 @@ impl Answer {
     /// cancellation back for a retry.
     async fn read_error<E: ReadEnvelope>(self, connection: &Connection) -> (Error, CallSignal) {
         let status = self.response.status();
-        let cancel = self.cancel;
+        let mut cancel = self.cancel;
         // The underlying `text()`, not gloo-net's: see `Answer::text`.
         let text = match web_sys::Response::from(self.response).text() {
             Ok(promise) => match JsFuture::from(promise).await {

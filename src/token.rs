@@ -42,19 +42,22 @@ impl Token {
         if bytes.len() < secret.len() || !bytes.windows(secret.len()).any(|w| w == secret) {
             return text;
         }
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            if rest.starts_with(secret) {
-                out.extend_from_slice(b"[redacted]");
-                rest = rest.get(secret.len()..).unwrap_or_default();
-            } else if let Some((&b, tail)) = rest.split_first() {
-                out.push(b);
-                rest = tail;
+        // The token is ASCII, so every cut is on a character boundary: the text is copied
+        // as `&str` slices, with no UTF-8 check to link.
+        let mut out = String::with_capacity(text.len());
+        let (mut at, mut copied) = (0, 0);
+        while at < bytes.len() {
+            if bytes.get(at..).is_some_and(|rest| rest.starts_with(secret)) {
+                out.push_str(text.get(copied..at).unwrap_or_default());
+                out.push_str("[redacted]");
+                at += secret.len();
+                copied = at;
+            } else {
+                at += 1;
             }
         }
-        // The token is ASCII, so cutting it out keeps the text valid UTF-8.
-        String::from_utf8(out).unwrap_or_default()
+        out.push_str(text.get(copied..).unwrap_or_default());
+        out
     }
 
     /// The node's hash of this token (see [`token_hash`]).
@@ -76,14 +79,15 @@ impl fmt::Debug for Token {
 /// proxy may echo the path in its error page. Whoever's token it is, it is not shown.
 pub(crate) fn mask_tokens(text: String) -> String {
     let bytes = text.as_bytes();
-    let mut out: Option<Vec<u8>> = None;
+    let mut out: Option<String> = None;
     let (mut at, mut copied) = (0, 0);
     while at < bytes.len() {
         match token_end(bytes, at) {
             Some(end) => {
-                let masked = out.get_or_insert_with(|| Vec::with_capacity(bytes.len()));
-                masked.extend_from_slice(bytes.get(copied..at).unwrap_or_default());
-                masked.extend_from_slice(b"[redacted]");
+                // A token starts and ends at ASCII characters: the slices are on boundaries.
+                let masked = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                masked.push_str(text.get(copied..at).unwrap_or_default());
+                masked.push_str("[redacted]");
                 (at, copied) = (end, end);
             }
             None => at += 1,
@@ -92,9 +96,8 @@ pub(crate) fn mask_tokens(text: String) -> String {
     match out {
         None => text,
         Some(mut masked) => {
-            masked.extend_from_slice(bytes.get(copied..).unwrap_or_default());
-            // Only ASCII runs were replaced, so the text stays valid UTF-8.
-            String::from_utf8(masked).unwrap_or_default()
+            masked.push_str(text.get(copied..).unwrap_or_default());
+            masked
         }
     }
 }
