@@ -195,7 +195,7 @@ pub(crate) fn parse_go_duration(input: &str) -> Result<i64, DurationError> {
         let pre = before != s.len();
         let (mut f, mut scale, mut post) = (0u64, 1f64, false);
         if s.first() == Some(&b'.') {
-            s = &s[1..];
+            s = s.get(1..).unwrap_or_default();
             let before = s.len();
             let (ff, sc, rest) = leading_fraction(s);
             (f, scale, s) = (ff, sc, rest);
@@ -215,7 +215,7 @@ pub(crate) fn parse_go_duration(input: &str) -> Result<i64, DurationError> {
         // (`get`, not a lossy conversion, which costs the `.wasm` its own decoder).
         let at = input.len() - s.len();
         let name = input.get(at..at + unit_len).ok_or(DurationError::Invalid)?;
-        s = &s[unit_len..];
+        s = s.get(unit_len..).unwrap_or_default();
         let unit = unit(name).ok_or_else(|| DurationError::UnknownUnit(name.to_owned()))?;
         if v > LIMIT / unit {
             return Err(DurationError::Overflow);
@@ -256,7 +256,7 @@ fn leading_int(s: &[u8]) -> Option<(u64, &[u8])> {
         }
         i += 1;
     }
-    Some((x, &s[i..]))
+    Some((x, s.get(i..).unwrap_or_default()))
 }
 
 fn leading_fraction(s: &[u8]) -> (u64, f64, &[u8]) {
@@ -278,7 +278,7 @@ fn leading_fraction(s: &[u8]) -> (u64, f64, &[u8]) {
         }
         i += 1;
     }
-    (x, scale, &s[i..])
+    (x, scale, s.get(i..).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -36,7 +36,7 @@ pub(crate) fn push_decimal(out: &mut String, mut n: u64, width: usize) {
         n /= 10;
     }
     start = start.min(digits.len().saturating_sub(width));
-    for &d in &digits[start..] {
+    for &d in digits.get(start..).unwrap_or_default() {
         out.push(char::from(d));
     }
 }

@@ -18,8 +18,7 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     }
     // `split_once(':')` + `strip_prefix`, not `split_once("://")`: the substring searcher
     // costs the `.wasm` about 2 KB.
-    let (scheme, rest) = input
-        .split_once(':')
+    let (scheme, rest) = split_once(input, b':')
         .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))
         .ok_or_else(|| bad("it has no http:// or https:// scheme"))?;
     let scheme = scheme.to_ascii_lowercase();
@@ -29,8 +28,7 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     if rest.contains(['?', '#']) {
         return Err(bad("it must not have a query or fragment"));
     }
-    // `split_once`, not `split_at`: no panicking slice (its message code costs the `.wasm`).
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (authority, path) = split_once(rest, b'/').unwrap_or((rest, ""));
     if authority.contains('@') {
         return Err(bad("it must not contain credentials"));
     }
@@ -45,6 +43,13 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     })
 }
 
+/// `str::split_once` for an ASCII byte, with no panicking slice: core's version indexes, and
+/// the message code of a failed slice costs the `.wasm` about 1 KB (docs/benchmarks.md, "Size").
+fn split_once(s: &str, separator: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == separator)?;
+    Some((s.get(..at)?, s.get(at + 1..)?))
+}
+
 /// The error for a refused base URL, saying why.
 pub(crate) fn base_url_error(why: &str) -> Error {
     Error::invalid(cat!(
@@ -55,7 +60,7 @@ pub(crate) fn base_url_error(why: &str) -> Error {
 
 fn valid_authority(authority: &str) -> bool {
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        match v6.split_once(']') {
+        match split_once(v6, b']') {
             Some((addr, rest)) if !addr.is_empty() => match rest {
                 "" => (addr, None),
                 _ => match rest.strip_prefix(':') {
@@ -66,7 +71,7 @@ fn valid_authority(authority: &str) -> bool {
             _ => return false,
         }
     } else {
-        match authority.split_once(':') {
+        match split_once(authority, b':') {
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         }
