@@ -78,6 +78,18 @@ after(async () => {
   }
 });
 
+/** Whether a string is anywhere in the page's JavaScript heap (after a garbage collection). */
+async function heapHolds(page, needle) {
+  const cdp = await page.context().newCDPSession(page);
+  let snapshot = '';
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => { snapshot += chunk; });
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  await cdp.detach();
+  return snapshot.includes(needle);
+}
+
 /** Keys of the demo user straight from the node, to check what the page did. */
 async function nodeKeys() {
   const res = await fetch(`${node.url}/user/api-keys`, { headers: { Authorization: `Bearer ${node.token}` } });
@@ -317,6 +329,15 @@ test('demo page: disconnect forgets, a failed re-connect keeps the session, edge
   await page.waitForSelector('body[data-ready="true"]');
   assert.ok(!page.url().includes('#token'), 'the fragment is removed from the address bar');
   const tokenInput = page.getByLabel('API key or session token');
+  // What the counts and labels drawn from an account's keys say before any account is known.
+  const counts = () => page.evaluate(() => ({
+    sessions: document.getElementById('show-sessions-label').textContent,
+    revokeExpired: document.getElementById('revoke-expired').textContent,
+    expiredNote: document.getElementById('revoke-expired-note').textContent,
+    caption: document.querySelector('#keys-table caption').textContent,
+    sizeTitle: document.getElementById('stat-size').title,
+  }));
+  const fresh = await counts();
   await page.getByLabel(/Remember/).check();
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await page.locator('#connected').waitFor({ state: 'visible' });
@@ -403,6 +424,30 @@ test('demo page: disconnect forgets, a failed re-connect keeps the session, edge
   const button = page.locator('#revoke-expired');
   assert.match(await button.innerText(), /Revoke all expired keys \(2\)/);
   assert.match(await page.locator('#revoke-expired-note').innerText(), /1 expired session token not shown/);
+
+  // Disconnecting forgets the counts too, and the expired rows they were drawn from: one of
+  // them (added here) is a legacy key, whose row carries its plaintext token.
+  const legacySecret = 'EST11111111-2222-4333-8444-555555555555ARY';
+  await page.route('**/user/api-keys', async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const res = await route.fetch();
+    const keys = await res.json();
+    keys.push({ token: legacySecret, tokenHash: '', label: 'expired legacy', expiry: '2001-01-01T00:00:00Z', isSession: false });
+    await route.fulfill({ response: res, json: keys });
+  });
+  await page.locator('#refresh-keys').click();
+  await rowByLabel('expired legacy').waitFor();
+  await page.unroute('**/user/api-keys');
+  assert.match(await button.innerText(), /Revoke all expired keys \(3\)/);
+  assert.match(await page.locator('#show-sessions-label').innerText(), /\(1\)/);
+  assert.match(await page.locator('#keys-table caption').textContent(), /1 session token hidden/);
+  assert.match(await page.locator('#stat-size').getAttribute('title'), /\d bytes/);
+  assert.ok(await heapHolds(page, legacySecret), 'the heap check sees the legacy token while connected');
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  const left = await counts();
+  assert.deepEqual(left, fresh, 'the counts and labels are those of a fresh page');
+  for (const [name, text] of Object.entries(left)) assert.doesNotMatch(text, /\d/, `no number left in ${name}`);
+  assert.ok(!(await heapHolds(page, legacySecret)), 'the legacy token is gone from the page');
 
   await context.close();
   assert.deepEqual(problems, [], 'no page errors');
