@@ -663,7 +663,7 @@ async function createKey(event) {
     try {
       await refreshKeys();
     } catch (err) {
-      renderError($('keys-error'), err, 'Key created, but could not refresh the list');
+      if (state.client === client) renderError($('keys-error'), err, 'Key created, but could not refresh the list');
     }
   });
 }
@@ -794,13 +794,17 @@ async function main() {
 
   $('show-sessions').addEventListener('change', renderKeys);
   $('refresh-keys').addEventListener('click', () => busy($('keys'), $('refresh-keys'), 'Refreshing…', async () => {
+    // Only the session that asked writes the answer: after a disconnect (or a re-connect) the
+    // page would otherwise say "0 keys loaded." or show an error of the old account.
+    const client = state.client;
+    if (!client) return;
     renderError($('keys-error'), null);
     setStatus($('keys-status'), '');
     try {
       await refreshKeys();
-      setStatus($('keys-status'), `${plural(state.keys.length, 'key')} loaded.`);
+      if (state.client === client) setStatus($('keys-status'), `${plural(state.keys.length, 'key')} loaded.`);
     } catch (err) {
-      renderError($('keys-error'), err, 'Could not list keys');
+      if (state.client === client) renderError($('keys-error'), err, 'Could not list keys');
     }
   }));
   $('revoke-expired').addEventListener('click', revokeExpired);

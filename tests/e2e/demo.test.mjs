@@ -90,6 +90,24 @@ async function heapHolds(page, needle) {
   return snapshot.includes(needle);
 }
 
+/**
+ * Holds the page's `method` requests to `url` until `release(answer)`, which then runs
+ * `answer(route)` for each (e.g. `(r) => r.continue()`). `arrived` resolves at the first one.
+ */
+async function hold(page, url, method) {
+  let release;
+  const released = new Promise((r) => { release = r; });
+  let arrive;
+  const arrived = new Promise((r) => { arrive = r; });
+  const handler = async (route) => {
+    if (route.request().method() !== method) return route.fallback();
+    arrive();
+    await (await released)(route);
+  };
+  await page.route(url, handler);
+  return { arrived, release, unroute: () => page.unroute(url, handler) };
+}
+
 /** Keys of the demo user straight from the node, to check what the page did. */
 async function nodeKeys() {
   const res = await fetch(`${node.url}/user/api-keys`, { headers: { Authorization: `Bearer ${node.token}` } });
@@ -405,6 +423,43 @@ test('demo page: disconnect forgets, a failed re-connect keeps the session, edge
   await page.waitForTimeout(300);
   await page.unroute('**/user/api-keys/**');
   assert.ok(!(await page.locator('#connected').isVisible()));
+
+  // Calls still running at a disconnect write nothing into the page when they end: neither a
+  // Refresh that succeeds ("0 keys loaded." of nobody) nor one that fails, nor the refresh that
+  // follows a new key. `enabled` says when the call is over (`busy` gives its button back).
+  const enabled = (id) => page.waitForFunction((i) => !document.getElementById(i).disabled, id);
+  const nothingShown = async (what) => {
+    assert.equal(await page.locator('#keys-status').textContent(), '', `no status after ${what}`);
+    assert.equal(await page.locator('#keys-error').textContent(), '', `no error after ${what}`);
+    assert.equal(await page.locator('#connection-status').innerText(), 'Disconnected.', `after ${what}`);
+  };
+  const fail500 = (route) => route.fulfill({ status: 500, json: { error: { code: 500, reason: 'boom', details: 'late' } } });
+  for (const [what, answer] of [['a refresh that succeeds', (route) => route.continue()], ['a refresh that fails', fail500]]) {
+    await tokenInput.fill(node.token);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.locator('#connected').waitFor({ state: 'visible' });
+    const list = await hold(page, '**/user/api-keys', 'GET');
+    await page.locator('#refresh-keys').click();
+    await list.arrived;
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    list.release(answer);
+    await enabled('refresh-keys');
+    await list.unroute();
+    await nothingShown(what);
+  }
+  await tokenInput.fill(node.token);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connected').waitFor({ state: 'visible' });
+  await page.getByLabel('Label', { exact: true }).fill('created late');
+  await page.getByLabel('1 year').check(); // not among the keys expired 31 days on, below
+  const list = await hold(page, '**/user/api-keys', 'GET');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await list.arrived; // the key is made; the list that follows is held
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  list.release(fail500);
+  await enabled('create-btn');
+  await list.unroute();
+  await nothingShown('the refresh after a new key');
 
   // The export can be cancelled (and is not bound by the 30 s default timeout).
   await tokenInput.fill(node.token);
