@@ -312,8 +312,12 @@ test('demo page: connect, list, create, revoke, stats, export, errors, revoke th
 });
 
 test('demo page: security headers, a token in the query is not read', async () => {
-  for (const path of ['/www/', '/www/app.js', '/www/nope']) {
-    const res = await fetch(`${site}${path}`);
+  // Redirects included: '/' and a folder without its trailing slash.
+  const answers = [['/www/', 200], ['/www/app.js', 200], ['/www/nope', 404], ['/', 302, '/www/'], ['/www?x=1', 301, '/www/?x=1'], ['/pkg', 301, '/pkg/']];
+  for (const [path, status, location] of answers) {
+    const res = await fetch(`${site}${path}`, { redirect: 'manual' });
+    assert.equal(res.status, status, path);
+    if (location) assert.equal(res.headers.get('location'), location, path);
     assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
     const csp = res.headers.get('content-security-policy') ?? '';
