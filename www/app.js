@@ -233,9 +233,10 @@ function persistConnection() {
 }
 
 /**
- * Forgets the session: the client, the token (state, field, sessionStorage), the keys, the
- * stats, the export and the "new key" panel, so that nothing of this account is left for
- * whoever connects next. Calls still running see `state.client` change and stop there.
+ * Forgets the session: the client, the token (state, field, sessionStorage), the keys and the
+ * counts drawn from them, the stats, the export and the "new key" panel, so that nothing of
+ * this account is left for whoever connects next. Calls still running see `state.client`
+ * change and stop there.
  */
 function disconnect(message) {
   state.exportAbort?.abort(new Error('disconnected'));
@@ -245,18 +246,26 @@ function disconnect(message) {
   state.token = '';
   state.currentHash = '';
   state.keys = [];
+  // The rows the expired count was drawn from: a legacy key's row carries its plaintext token.
+  state.expiredShown = null;
   state.exportData = null;
   $('token').value = '';
   try { sessionStorage.removeItem(STORAGE_KEY); } catch { /* storage unavailable: nothing kept */ }
   clearNewKey();
   $('stat-size').textContent = '—';
   $('stat-pins').textContent = '—';
+  $('stat-size').removeAttribute('title');
   resetExport();
   for (const slot of ['keys-error', 'create-error', 'stats-error']) renderError($(slot), null);
   setStatus($('keys-status'), '');
   $('connected').hidden = true;
   $('disconnect-btn').hidden = true;
   $('keys-body').replaceChildren();
+  // The counts renderKeys wrote are the old account's too: back to the words of a fresh page.
+  $('show-sessions-label').textContent = 'Show session tokens';
+  $('revoke-expired').textContent = 'Revoke all expired keys';
+  $('revoke-expired-note').textContent = '';
+  $('keys-table').querySelector('caption').textContent = 'API keys of this account';
   setStatus($('connection-status'), message ?? 'Not connected.');
 }
 
@@ -654,7 +663,7 @@ async function createKey(event) {
     try {
       await refreshKeys();
     } catch (err) {
-      renderError($('keys-error'), err, 'Key created, but could not refresh the list');
+      if (state.client === client) renderError($('keys-error'), err, 'Key created, but could not refresh the list');
     }
   });
 }
@@ -785,13 +794,17 @@ async function main() {
 
   $('show-sessions').addEventListener('change', renderKeys);
   $('refresh-keys').addEventListener('click', () => busy($('keys'), $('refresh-keys'), 'Refreshing…', async () => {
+    // Only the session that asked writes the answer: after a disconnect (or a re-connect) the
+    // page would otherwise say "0 keys loaded." or show an error of the old account.
+    const client = state.client;
+    if (!client) return;
     renderError($('keys-error'), null);
     setStatus($('keys-status'), '');
     try {
       await refreshKeys();
-      setStatus($('keys-status'), `${plural(state.keys.length, 'key')} loaded.`);
+      if (state.client === client) setStatus($('keys-status'), `${plural(state.keys.length, 'key')} loaded.`);
     } catch (err) {
-      renderError($('keys-error'), err, 'Could not list keys');
+      if (state.client === client) renderError($('keys-error'), err, 'Could not list keys');
     }
   }));
   $('revoke-expired').addEventListener('click', revokeExpired);

@@ -85,6 +85,12 @@ function send(res, status, text, extra = {}) {
   res.end(text);
 }
 
+/** A redirect is an answer like any other: it gets the same headers. */
+function redirect(res, status, location) {
+  res.writeHead(status, { Location: location, ...SECURITY_HEADERS });
+  res.end();
+}
+
 /** Maps a URL path to a file inside ROOT, or null when it would leave ROOT. */
 function resolveInRoot(urlPath) {
   let decoded;
@@ -105,11 +111,7 @@ async function handle(req, res) {
     return;
   }
   const url = new URL(req.url, 'http://localhost');
-  if (url.pathname === '/') {
-    res.writeHead(302, { Location: '/www/' });
-    res.end();
-    return;
-  }
+  if (url.pathname === '/') return redirect(res, 302, '/www/');
   let file = resolveInRoot(url.pathname);
   if (!file) return send(res, 403, 'Forbidden\n');
   // Only the page and the built package are published: not .git, node_modules, target, tests...
@@ -119,11 +121,7 @@ async function handle(req, res) {
   try {
     info = await stat(file);
     if (info.isDirectory()) {
-      if (!url.pathname.endsWith('/')) {
-        res.writeHead(301, { Location: `${url.pathname}/${url.search}` });
-        res.end();
-        return;
-      }
+      if (!url.pathname.endsWith('/')) return redirect(res, 301, `${url.pathname}/${url.search}`);
       file = join(file, 'index.html');
       info = await stat(file);
     }

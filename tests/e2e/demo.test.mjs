@@ -78,6 +78,36 @@ after(async () => {
   }
 });
 
+/** Whether a string is anywhere in the page's JavaScript heap (after a garbage collection). */
+async function heapHolds(page, needle) {
+  const cdp = await page.context().newCDPSession(page);
+  let snapshot = '';
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => { snapshot += chunk; });
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+  await cdp.detach();
+  return snapshot.includes(needle);
+}
+
+/**
+ * Holds the page's `method` requests to `url` until `release(answer)`, which then runs
+ * `answer(route)` for each (e.g. `(r) => r.continue()`). `arrived` resolves at the first one.
+ */
+async function hold(page, url, method) {
+  let release;
+  const released = new Promise((r) => { release = r; });
+  let arrive;
+  const arrived = new Promise((r) => { arrive = r; });
+  const handler = async (route) => {
+    if (route.request().method() !== method) return route.fallback();
+    arrive();
+    await (await released)(route);
+  };
+  await page.route(url, handler);
+  return { arrived, release, unroute: () => page.unroute(url, handler) };
+}
+
 /** Keys of the demo user straight from the node, to check what the page did. */
 async function nodeKeys() {
   const res = await fetch(`${node.url}/user/api-keys`, { headers: { Authorization: `Bearer ${node.token}` } });
@@ -282,8 +312,12 @@ test('demo page: connect, list, create, revoke, stats, export, errors, revoke th
 });
 
 test('demo page: security headers, a token in the query is not read', async () => {
-  for (const path of ['/www/', '/www/app.js', '/www/nope']) {
-    const res = await fetch(`${site}${path}`);
+  // Redirects included: '/' and a folder without its trailing slash.
+  const answers = [['/www/', 200], ['/www/app.js', 200], ['/www/nope', 404], ['/', 302, '/www/'], ['/www?x=1', 301, '/www/?x=1'], ['/pkg', 301, '/pkg/']];
+  for (const [path, status, location] of answers) {
+    const res = await fetch(`${site}${path}`, { redirect: 'manual' });
+    assert.equal(res.status, status, path);
+    if (location) assert.equal(res.headers.get('location'), location, path);
     assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
     const csp = res.headers.get('content-security-policy') ?? '';
@@ -317,6 +351,15 @@ test('demo page: disconnect forgets, a failed re-connect keeps the session, edge
   await page.waitForSelector('body[data-ready="true"]');
   assert.ok(!page.url().includes('#token'), 'the fragment is removed from the address bar');
   const tokenInput = page.getByLabel('API key or session token');
+  // What the counts and labels drawn from an account's keys say before any account is known.
+  const counts = () => page.evaluate(() => ({
+    sessions: document.getElementById('show-sessions-label').textContent,
+    revokeExpired: document.getElementById('revoke-expired').textContent,
+    expiredNote: document.getElementById('revoke-expired-note').textContent,
+    caption: document.querySelector('#keys-table caption').textContent,
+    sizeTitle: document.getElementById('stat-size').title,
+  }));
+  const fresh = await counts();
   await page.getByLabel(/Remember/).check();
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await page.locator('#connected').waitFor({ state: 'visible' });
@@ -385,7 +428,44 @@ test('demo page: disconnect forgets, a failed re-connect keeps the session, edge
   await page.unroute('**/user/api-keys/**');
   assert.ok(!(await page.locator('#connected').isVisible()));
 
-  // The export can be cancelled (and is not bound by the 30 s default timeout).
+  // Calls still running at a disconnect write nothing into the page when they end: neither a
+  // Refresh that succeeds ("0 keys loaded." of nobody) nor one that fails, nor the refresh that
+  // follows a new key. `enabled` says when the call is over (`busy` gives its button back).
+  const enabled = (id) => page.waitForFunction((i) => !document.getElementById(i).disabled, id);
+  const nothingShown = async (what) => {
+    assert.equal(await page.locator('#keys-status').textContent(), '', `no status after ${what}`);
+    assert.equal(await page.locator('#keys-error').textContent(), '', `no error after ${what}`);
+    assert.equal(await page.locator('#connection-status').innerText(), 'Disconnected.', `after ${what}`);
+  };
+  const fail500 = (route) => route.fulfill({ status: 500, json: { error: { code: 500, reason: 'boom', details: 'late' } } });
+  for (const [what, answer] of [['a refresh that succeeds', (route) => route.continue()], ['a refresh that fails', fail500]]) {
+    await tokenInput.fill(node.token);
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.locator('#connected').waitFor({ state: 'visible' });
+    const list = await hold(page, '**/user/api-keys', 'GET');
+    await page.locator('#refresh-keys').click();
+    await list.arrived;
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    list.release(answer);
+    await enabled('refresh-keys');
+    await list.unroute();
+    await nothingShown(what);
+  }
+  await tokenInput.fill(node.token);
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.locator('#connected').waitFor({ state: 'visible' });
+  await page.getByLabel('Label', { exact: true }).fill('created late');
+  await page.getByLabel('1 year').check(); // not among the keys expired 31 days on, below
+  const list = await hold(page, '**/user/api-keys', 'GET');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await list.arrived; // the key is made; the list that follows is held
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  list.release(fail500);
+  await enabled('create-btn');
+  await list.unroute();
+  await nothingShown('the refresh after a new key');
+
+  // The export can be cancelled.
   await tokenInput.fill(node.token);
   await page.getByRole('button', { name: 'Connect', exact: true }).click();
   await page.locator('#connected').waitFor({ state: 'visible' });
@@ -395,6 +475,19 @@ test('demo page: disconnect forgets, a failed re-connect keeps the session, edge
   await page.getByText('Export cancelled.').waitFor();
   await page.unroute('**/user/export');
 
+  // And it is not cut off by the library's 30 s default timeout: the answer is held while the
+  // page's clock (whose setTimeout the library's timer uses) moves 31 s on, then let through.
+  const exporting = await hold(page, '**/user/export', 'GET');
+  await page.getByRole('button', { name: 'Fetch export' }).click();
+  await exporting.arrived;
+  await page.clock.fastForward(31_000);
+  exporting.release((route) => route.continue());
+  await enabled('export-btn');
+  await exporting.unroute();
+  assert.equal(await page.locator('#export-error').textContent(), '', 'no timeout error');
+  assert.match(await page.locator('#export-summary').innerText(), /Ready to download/);
+  assert.equal(await page.locator('#export-download').isEnabled(), true);
+
   // Relative times stay current, and the expired count with them: 31 days later the laptop
   // key and the (hidden) session token have expired; the key in use is never counted.
   assert.match(await rowByLabel('laptop').innerText(), /in (29|30) days/);
@@ -403,6 +496,30 @@ test('demo page: disconnect forgets, a failed re-connect keeps the session, edge
   const button = page.locator('#revoke-expired');
   assert.match(await button.innerText(), /Revoke all expired keys \(2\)/);
   assert.match(await page.locator('#revoke-expired-note').innerText(), /1 expired session token not shown/);
+
+  // Disconnecting forgets the counts too, and the expired rows they were drawn from: one of
+  // them (added here) is a legacy key, whose row carries its plaintext token.
+  const legacySecret = 'EST11111111-2222-4333-8444-555555555555ARY';
+  await page.route('**/user/api-keys', async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const res = await route.fetch();
+    const keys = await res.json();
+    keys.push({ token: legacySecret, tokenHash: '', label: 'expired legacy', expiry: '2001-01-01T00:00:00Z', isSession: false });
+    await route.fulfill({ response: res, json: keys });
+  });
+  await page.locator('#refresh-keys').click();
+  await rowByLabel('expired legacy').waitFor();
+  await page.unroute('**/user/api-keys');
+  assert.match(await button.innerText(), /Revoke all expired keys \(3\)/);
+  assert.match(await page.locator('#show-sessions-label').innerText(), /\(1\)/);
+  assert.match(await page.locator('#keys-table caption').textContent(), /1 session token hidden/);
+  assert.match(await page.locator('#stat-size').getAttribute('title'), /\d bytes/);
+  assert.ok(await heapHolds(page, legacySecret), 'the heap check sees the legacy token while connected');
+  await page.getByRole('button', { name: 'Disconnect' }).click();
+  const left = await counts();
+  assert.deepEqual(left, fresh, 'the counts and labels are those of a fresh page');
+  for (const [name, text] of Object.entries(left)) assert.doesNotMatch(text, /\d/, `no number left in ${name}`);
+  assert.ok(!(await heapHolds(page, legacySecret)), 'the legacy token is gone from the page');
 
   await context.close();
   assert.deepEqual(problems, [], 'no page errors');
