@@ -10,6 +10,7 @@ use crate::http::{CallOptions, Method};
 use crate::models::{ApiKey, CreateApiKeyParams};
 use crate::text::cat;
 use crate::url::{path_segment, query_string};
+use crate::user::Get;
 
 impl Client {
     /// Every non-revoked key of the user: session tokens, expired and legacy keys included,
@@ -36,18 +37,6 @@ impl Client {
     /// ever travels in the path.
     pub fn revoke_api_key<'a>(&'a self, key: impl Into<KeyRef<'a>>) -> Call<'a, ()> {
         Call::new(self, Endpoint::RevokeApiKey(key.into()))
-    }
-
-    /// `GET /user/api-keys` as the JSON value the platform parsed, not yet checked.
-    pub(crate) async fn list_api_keys_json<E: ReadEnvelope>(
-        &self,
-        options: &CallOptions,
-    ) -> Result<JsValue, Error> {
-        self.connection
-            .send::<E>(Method::Get, "/user/api-keys", "GET /user/api-keys", options)
-            .await?
-            .json()
-            .await
     }
 
     /// `POST /user/api-keys` as parsed JSON, not yet checked.
@@ -109,9 +98,9 @@ pub(crate) fn maybe_created(error: Error) -> Error {
 
 impl Output for Vec<ApiKey> {
     fn run<'a>(client: &'a Client, _: Endpoint<'a>, options: CallOptions) -> CallFuture<'a, Self> {
-        Box::pin(
-            async move { decode::api_keys(client.list_api_keys_json::<Serde>(&options).await?) },
-        )
+        Box::pin(async move {
+            decode::api_keys(client.get_json::<Serde>(Get::ApiKeys, &options).await?)
+        })
     }
 }
 

@@ -21,37 +21,54 @@ impl Client {
         Call::new(self, Endpoint::ExportData)
     }
 
-    pub(crate) async fn get_stats_json<E: ReadEnvelope>(
+    /// A GET of one of the fixed paths, as the JSON value the platform parsed, not yet
+    /// checked. One function for the three GETs: each distinct async function adds its own
+    /// state machine to the `.wasm`.
+    pub(crate) async fn get_json<E: ReadEnvelope>(
         &self,
+        get: Get,
         options: &CallOptions,
     ) -> Result<JsValue, Error> {
+        let (path, what) = get.path_and_name();
         self.connection
-            .send::<E>(Method::Get, "/user/stats", "GET /user/stats", options)
+            .send::<E>(Method::Get, path, what, options)
             .await?
             .json()
             .await
     }
+}
 
-    pub(crate) async fn export_data_json<E: ReadEnvelope>(
-        &self,
-        options: &CallOptions,
-    ) -> Result<JsValue, Error> {
-        self.connection
-            .send::<E>(Method::Get, "/user/export", "GET /user/export", options)
-            .await?
-            .json()
-            .await
+/// The three GET endpoints.
+#[derive(Clone, Copy)]
+pub(crate) enum Get {
+    ApiKeys,
+    Stats,
+    Export,
+}
+
+impl Get {
+    /// The path, and how messages name the call.
+    fn path_and_name(self) -> (&'static str, &'static str) {
+        match self {
+            Get::ApiKeys => ("/user/api-keys", "GET /user/api-keys"),
+            Get::Stats => ("/user/stats", "GET /user/stats"),
+            Get::Export => ("/user/export", "GET /user/export"),
+        }
     }
 }
 
 impl Output for UserStats {
     fn run<'a>(client: &'a Client, _: Endpoint<'a>, options: CallOptions) -> CallFuture<'a, Self> {
-        Box::pin(async move { decode::stats(client.get_stats_json::<Serde>(&options).await?) })
+        Box::pin(
+            async move { decode::stats(client.get_json::<Serde>(Get::Stats, &options).await?) },
+        )
     }
 }
 
 impl Output for UserExport {
     fn run<'a>(client: &'a Client, _: Endpoint<'a>, options: CallOptions) -> CallFuture<'a, Self> {
-        Box::pin(async move { decode::export(client.export_data_json::<Serde>(&options).await?) })
+        Box::pin(
+            async move { decode::export(client.get_json::<Serde>(Get::Export, &options).await?) },
+        )
     }
 }

@@ -16,6 +16,7 @@ use crate::decode::{self, InPlace};
 use crate::error::Error;
 use crate::expiry::Expiry;
 use crate::models::{ApiKey, CreateApiKeyParams, Perms};
+use crate::user::Get;
 
 // Docs on exports are copied into the JS glue that every user downloads, so they are kept
 // to one line; the details are in the README and the TypeScript interfaces (types.rs).
@@ -50,15 +51,8 @@ impl EstuaryUser {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        let client = self.client.clone();
-        run(options, |opts| {
-            Box::pin(async move {
-                // Checked in place and returned as parsed: no copy of a long list.
-                let json = client.list_api_keys_json::<InPlace>(&opts).await?;
-                decode::check_api_keys(&json)?;
-                Ok(json)
-            })
-        })
+        // Checked in place and returned as parsed: no copy of a long list.
+        self.get_checked(Get::ApiKeys, decode::check_api_keys, options)
     }
 
     /// Creates a key (`POST /user/api-keys`); its `token` is shown only here. Never retried.
@@ -123,15 +117,8 @@ impl EstuaryUser {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        let client = self.client.clone();
-        run(options, |opts| {
-            Box::pin(async move {
-                // Checked without copying: it can be megabytes.
-                let json = client.export_data_json::<InPlace>(&opts).await?;
-                decode::check_export(&json)?;
-                Ok(json)
-            })
-        })
+        // Checked without copying: it can be megabytes.
+        self.get_checked(Get::Export, decode::check_export, options)
     }
 
     /// Bytes stored and pin count (`GET /user/stats`).
@@ -140,13 +127,26 @@ impl EstuaryUser {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
+        // Checked in place and returned as parsed: plain numbers, exact up to 2^53 like the
+        // JSON the node sent (README).
+        self.get_checked(Get::Stats, decode::check_stats, options)
+    }
+}
+
+impl EstuaryUser {
+    /// A GET whose answer is checked in place and returned as parsed: one async body for the
+    /// three GETs (each distinct future would add its own state machine to the `.wasm`).
+    fn get_checked(
+        &self,
+        get: Get,
+        check: fn(&JsValue) -> Result<(), Error>,
+        options: JsValue,
+    ) -> Promise {
         let client = self.client.clone();
-        run(options, |opts| {
+        run(options, move |opts| {
             Box::pin(async move {
-                // Checked in place and returned as parsed: plain numbers, exact up to 2^53
-                // like the JSON the node sent (README).
-                let json = client.get_stats_json::<InPlace>(&opts).await?;
-                decode::check_stats(&json)?;
+                let json = client.get_json::<InPlace>(get, &opts).await?;
+                check(&json)?;
                 Ok(json)
             })
         })
