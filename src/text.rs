@@ -28,15 +28,21 @@ pub(crate) fn decimal(n: u64) -> String {
 
 /// Appends `n` in decimal, with leading zeros up to `width` digits (at most 20).
 pub(crate) fn push_decimal(out: &mut String, mut n: u64, width: usize) {
+    // Lowest digit first; `get_mut`, not indexing, so no bounds-check panic is linked.
     let mut digits = [b'0'; 20];
-    let mut start = digits.len();
-    while n > 0 || start == digits.len() {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
+    let mut len = 0;
+    loop {
+        if let Some(slot) = digits.get_mut(len) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        len += 1;
         n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    start = start.min(digits.len().saturating_sub(width));
-    for &d in digits.get(start..).unwrap_or_default() {
+    let len = len.max(width).min(digits.len());
+    for &d in digits.get(..len).unwrap_or_default().iter().rev() {
         out.push(char::from(d));
     }
 }

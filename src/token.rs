@@ -39,25 +39,29 @@ impl Token {
     pub(crate) fn redact(&self, text: String) -> String {
         let secret = self.0.as_bytes();
         let bytes = text.as_bytes();
-        if bytes.len() < secret.len() || !bytes.windows(secret.len()).any(|w| w == secret) {
-            return text;
-        }
         // The token is ASCII, so every cut is on a character boundary: the text is copied
-        // as `&str` slices, with no UTF-8 check to link.
-        let mut out = String::with_capacity(text.len());
+        // as `&str` slices, with no UTF-8 check to link (and no `windows`, which panics on
+        // an empty window).
+        let mut out: Option<String> = None;
         let (mut at, mut copied) = (0, 0);
         while at < bytes.len() {
             if bytes.get(at..).is_some_and(|rest| rest.starts_with(secret)) {
-                out.push_str(text.get(copied..at).unwrap_or_default());
-                out.push_str("[redacted]");
+                let redacted = out.get_or_insert_with(|| String::with_capacity(text.len()));
+                redacted.push_str(text.get(copied..at).unwrap_or_default());
+                redacted.push_str("[redacted]");
                 at += secret.len();
                 copied = at;
             } else {
                 at += 1;
             }
         }
-        out.push_str(text.get(copied..).unwrap_or_default());
-        out
+        match out {
+            None => text,
+            Some(mut redacted) => {
+                redacted.push_str(text.get(copied..).unwrap_or_default());
+                redacted
+            }
+        }
     }
 
     /// The node's hash of this token (see [`token_hash`]).
@@ -241,8 +245,9 @@ fn sha256(data: &[u8]) -> [u8; 32] {
         }
     }
     let mut out = [0u8; 32];
-    for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
-        chunk.copy_from_slice(&word.to_be_bytes());
+    // Byte by byte: `copy_from_slice` links a length-mismatch panic.
+    for (byte, value) in out.iter_mut().zip(h.iter().flat_map(|word| word.to_be_bytes())) {
+        *byte = value;
     }
     out
 }
