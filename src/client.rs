@@ -62,10 +62,29 @@ impl ClientBuilder {
 
     /// Checks the settings (nothing is sent) and makes the client.
     pub fn build(self) -> Result<Client, Error> {
-        let token = Token::new(&self.token)?;
         let max_retries = check_retries(self.max_retries)?;
         let timeout_ms = timeout_ms(self.timeout)?;
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        Client::with_limits(
+            &self.token,
+            self.base_url.as_deref(),
+            timeout_ms,
+            max_retries,
+        )
+    }
+}
+
+impl Client {
+    /// `build` after the limits were checked: the JS facade checks `timeoutMs` and
+    /// `maxRetries` with messages of its own, so it comes here directly and the `.wasm`
+    /// carries no `Duration` checks (and their messages) it can never reach.
+    pub(crate) fn with_limits(
+        token: &str,
+        base_url: Option<&str>,
+        timeout_ms: u32,
+        max_retries: u32,
+    ) -> Result<Client, Error> {
+        let token = Token::new(token)?;
+        let base_url = normalize_base_url(base_url.unwrap_or(DEFAULT_BASE_URL))?;
         // Then as strictly as `fetch` will parse it: a URL it refuses would otherwise fail
         // every call. Nothing is sent by making a `Request`.
         if web_sys::Request::new_with_str(&base_url).is_err() {

@@ -6,6 +6,8 @@ use crate::error::Error;
 
 /// The default timeout of a call, retries and their waits included: 30 s.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// [`DEFAULT_TIMEOUT`] in milliseconds.
+pub(crate) const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 /// The default number of retries of GET and DELETE calls.
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// The most retries a client or a call may ask for.
@@ -39,6 +41,11 @@ pub(crate) fn check_retries(retries: u32) -> Result<u32, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_timeout_in_milliseconds_is_the_default_timeout() {
+        assert_eq!(timeout_ms(Some(DEFAULT_TIMEOUT)), Ok(DEFAULT_TIMEOUT_MS));
+    }
 
     #[test]
     fn timeouts_are_whole_milliseconds_within_set_timeout() {

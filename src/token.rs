@@ -246,7 +246,10 @@ fn sha256(data: &[u8]) -> [u8; 32] {
     }
     let mut out = [0u8; 32];
     // Byte by byte: `copy_from_slice` links a length-mismatch panic.
-    for (byte, value) in out.iter_mut().zip(h.iter().flat_map(|word| word.to_be_bytes())) {
+    for (byte, value) in out
+        .iter_mut()
+        .zip(h.iter().flat_map(|word| word.to_be_bytes()))
+    {
         *byte = value;
     }
     out

@@ -15,6 +15,7 @@ use crate::client::Client;
 use crate::decode::{self, InPlace};
 use crate::error::Error;
 use crate::expiry::Expiry;
+use crate::limits::{DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS};
 use crate::models::{ApiKey, CreateApiKeyParams, Perms};
 use crate::user::Get;
 
@@ -195,19 +196,12 @@ fn client_options(value: &JsValue) -> Result<Client, Error> {
     })?;
     let token =
         string_field(&object, "token")?.ok_or_else(|| Error::invalid("token is required"))?;
-    let mut builder = Client::builder(token);
-    if let Some(base_url) = string_field(&object, "baseUrl")? {
-        builder = builder.base_url(base_url);
-    }
-    match timeout_field(&object, "timeoutMs")? {
-        Some(0) => builder = builder.no_timeout(),
-        Some(ms) => builder = builder.timeout(core::time::Duration::from_millis(ms.into())),
-        None => {}
-    }
-    if let Some(retries) = retries_field(&object, "maxRetries")? {
-        builder = builder.max_retries(retries);
-    }
-    builder.build()
+    let base_url = string_field(&object, "baseUrl")?;
+    // Checked here, in the facade's own terms (`timeoutMs`: 0 is none); the builder's
+    // `Duration` checks would say `timeout`.
+    let timeout_ms = timeout_field(&object, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
+    let max_retries = retries_field(&object, "maxRetries")?.unwrap_or(DEFAULT_MAX_RETRIES);
+    Client::with_limits(&token, base_url.as_deref(), timeout_ms, max_retries)
 }
 
 fn create_params(value: &JsValue) -> Result<CreateApiKeyParams, Error> {
