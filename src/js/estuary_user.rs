@@ -41,9 +41,11 @@ impl EstuaryUser {
     }
 
     /// The node's URL, normalised (no trailing slash).
-    #[wasm_bindgen(getter, js_name = baseUrl, skip_jsdoc)]
-    pub fn base_url(&self) -> String {
-        self.client.base_url().to_owned()
+    // Strings go back as JS strings made from a `&str`: returning a Rust `String` would
+    // link its shrink-to-fit conversion to a boxed slice (and that one's panic message).
+    #[wasm_bindgen(getter, js_name = baseUrl, skip_jsdoc, unchecked_return_type = "string")]
+    pub fn base_url(&self) -> JsValue {
+        JsValue::from_str(self.client.base_url())
     }
 
     /// Every non-revoked key of the user, session tokens included (`GET /user/api-keys`).
@@ -155,13 +157,13 @@ impl EstuaryUser {
 }
 
 /// The node's `tokenHash` of a token (SHA-256, base64url, no padding).
-#[wasm_bindgen(js_name = tokenHash, skip_jsdoc)]
+#[wasm_bindgen(js_name = tokenHash, skip_jsdoc, unchecked_return_type = "string")]
 pub fn token_hash(
     #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue,
-) -> Result<String, JsValue> {
+) -> Result<JsValue, JsValue> {
     token
         .as_string()
-        .map(|t| crate::token::token_hash(&t))
+        .map(|t| JsValue::from_str(&crate::token::token_hash(&t)))
         .ok_or_else(|| to_js(&Error::invalid("tokenHash expects a string")))
 }
 

@@ -32,7 +32,10 @@ async fn revoking_the_clients_own_token_sends_its_hash() {
         delete.path,
         format!(
             "/user/api-keys/{}",
-            token_hash(user.clone().into()).unwrap()
+            token_hash(user.clone().into())
+                .unwrap()
+                .as_string()
+                .unwrap()
         )
     );
     assert!(
