@@ -20,11 +20,7 @@ pub(crate) fn backoff_ms(attempt: u32, random: f64, retry_after_ms: Option<f64>)
 
 /// `Retry-After` given in seconds (the HTTP-date form is parsed by the platform).
 pub(crate) fn retry_after_seconds_ms(value: &str) -> Option<f64> {
-    value
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .map(|s| f64::from(s) * 1000.0)
+    crate::text::parse_decimal(value.trim()).map(|s| f64::from(s) * 1000.0)
 }
 
 #[cfg(test)]

@@ -47,9 +47,35 @@ pub(crate) fn push_decimal(out: &mut String, mut n: u64, width: usize) {
     }
 }
 
+/// A non-empty run of ASCII digits as a `u32`; `None` for anything else (a sign included) or
+/// an overflow. `str::parse` would link core's generic integer parser for two call sites.
+pub(crate) fn parse_decimal(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    s.bytes().try_fold(0u32, |n, b| {
+        let digit = char::from(b).to_digit(10)?;
+        n.checked_mul(10)?.checked_add(digit)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_decimal_takes_digits_only() {
+        for (s, n) in [
+            ("0", Some(0)),
+            ("120", Some(120)),
+            ("4294967295", Some(u32::MAX)),
+        ] {
+            assert_eq!(parse_decimal(s), n);
+        }
+        for s in ["", "+5", "-1", " 5", "5 ", "1e3", "4294967296", "٣"] {
+            assert_eq!(parse_decimal(s), None, "{s:?}");
+        }
+    }
 
     #[test]
     fn decimal_matches_display() {

@@ -87,7 +87,7 @@ fn valid_authority(authority: &str) -> bool {
             !p.is_empty()
                 && p.len() <= 5
                 && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u32>().is_ok_and(|n| n <= 65535)
+                && crate::text::parse_decimal(p).is_some_and(|n| n <= 65535)
         }
     };
     host_ok && port_ok
