@@ -60,8 +60,11 @@ pub(crate) struct Connection {
     pub(crate) base_url: String,
     pub(crate) timeout_ms: u32,
     pub(crate) max_retries: u32,
-    /// `{ Authorization: "Bearer <token>" }`, made once: each `Request` copies it.
-    headers: Object,
+    /// The `RequestInit` of every try, made once: `{ headers: { Authorization: "Bearer …" },
+    /// credentials: "omit" }`, with `method` and `signal` set per try. A `Request` copies
+    /// what it needs from it when it is made, so one object serves every call (one fewer
+    /// object and three fewer string conversions per try, before `fetch`).
+    init: Object,
 }
 
 impl Connection {
@@ -72,12 +75,16 @@ impl Connection {
             "Authorization",
             &cat!("Bearer ", token.expose()).into(),
         );
+        let init = Object::new();
+        set(&init, "headers", &headers);
+        // docs/estuary-node.md "CORS": the node allows any origin but no credentials.
+        set(&init, "credentials", &"omit".into());
         Connection {
             token,
             base_url,
             timeout_ms,
             max_retries,
-            headers,
+            init,
         }
     }
 }
@@ -176,12 +183,9 @@ impl Connection {
     ) -> Result<Answer, Failure> {
         // A plain object as the `RequestInit`: web-sys's typed setters would each add an
         // import to the JS glue every user downloads.
-        let init = Object::new();
-        set(&init, "method", &method.as_str().into());
-        set(&init, "headers", &self.headers);
-        // docs/estuary-node.md "CORS": the node allows any origin but no credentials.
-        set(&init, "credentials", &"omit".into());
-        set(&init, "signal", &cancel.signal());
+        let init = &self.init;
+        set(init, "method", &method.as_str().into());
+        set(init, "signal", &cancel.signal());
         // One `Request` per try, built from the URL as it is (gloo-net's `RequestBuilder`
         // builds two and parses the URL again on every call). A URL the platform refuses
         // throws here, before anything is sent: bad input, not a network failure.
