@@ -53,7 +53,7 @@ impl Client {
         let path = cat!("/user/api-keys", query_string(params.query_pairs()));
         let answer = self
             .connection
-            .send::<E>(Method::Post, &path, "POST /user/api-keys", options)
+            .send::<E>(Method::Post, &path, "POST /user/api-keys", None, options)
             .await;
         let answer = answer.map_err(maybe_created)?;
         answer.json().await.map_err(maybe_created)
@@ -77,18 +77,31 @@ impl Client {
             key_or_hash
         };
         let segment = path_segment("the key or hash to revoke", key_or_hash)?;
+        // Anything but a hash may be a token, whatever its shape (the node does not check
+        // one): the segment as sent is then redacted wherever the platform or a proxy
+        // repeats it.
+        let secret = (!looks_like_hash(key_or_hash)).then_some(segment.as_str());
         self.connection
             .send::<E>(
                 Method::Delete,
                 &cat!("/user/api-keys/", segment),
                 // The segment may be a legacy row's token: messages never repeat it.
                 "DELETE /user/api-keys/{key}",
+                secret,
                 options,
             )
             .await?
             .empty()
             .await
     }
+}
+
+/// The shape of a `tokenHash`: 43 characters of base64url (SHA-256, no padding).
+fn looks_like_hash(segment: &str) -> bool {
+    segment.len() == 43
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// When a create fails without a clear answer, the node may still have made the key.

@@ -124,6 +124,11 @@ impl CallSignal {
     /// listener, and removes both on every exit, so nothing is left behind.
     pub(crate) async fn sleep(&mut self, ms: f64, last: Error) -> Result<(), Error> {
         self.last = Some(Box::new(last));
+        // Already cancelled (an abort between the try and this wait): the listener below
+        // would never fire, and the wait would run its full length.
+        if let Some(cause) = self.cause() {
+            return Err(self.error(cause));
+        }
         let mut resolve = None;
         let promise = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
         if let Some(resolve) = resolve {

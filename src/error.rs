@@ -132,7 +132,8 @@ pub enum Error {
     Timeout {
         /// What happened (and what the last try got, if a try failed before).
         message: String,
-        /// The error of the last try, when the timeout cut a wait between retries.
+        /// The error of the last failed try, when the timeout came after a retry began (in the
+        /// wait before it, or in the retried try itself).
         last: Option<Box<Error>>,
     },
     /// The caller aborted the call.
@@ -220,7 +221,8 @@ impl Error {
     pub(crate) fn from_response(status: u16, envelope: Option<Envelope>, body: &str) -> Error {
         let (reason, details) = match envelope {
             Some(envelope) => (envelope.reason, envelope.details),
-            None => (None, excerpt(body)),
+            // Masked again once tags are stripped: `EST<wbr>…ARY` is a token only then.
+            None => (None, excerpt(body).map(crate::token::mask_tokens)),
         };
         Error::Status {
             status,
@@ -271,7 +273,7 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {
-    /// The last try's error of a timeout that cut a wait between retries.
+    /// The last failed try's error of a timeout that came after a retry began.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Timeout {

@@ -14,7 +14,7 @@ use crate::decode::ReadEnvelope;
 use crate::error::Error;
 use crate::retry::{backoff_ms, retry_after_seconds_ms};
 use crate::text::cat;
-use crate::token::{has_token, mask_tokens, Token};
+use crate::token::{mask_tokens, Token};
 
 #[wasm_bindgen]
 extern "C" {
@@ -131,8 +131,8 @@ pub(crate) struct Answer {
     response: Response,
     cancel: CallSignal,
     connection_base: String,
-    /// The URL holds a token (see `network_error`).
-    secret_url: bool,
+    /// A path segment that may be a token (see `Connection::send`).
+    secret: Option<String>,
 }
 
 impl Connection {
@@ -143,11 +143,16 @@ impl Connection {
     ///
     /// GET and DELETE are idempotent and are retried on network errors, 429, 502, 503 and
     /// 504; POST never is (a create sent twice makes two keys, docs/estuary-node.md "POST /user/api-keys").
+    ///
+    /// `secret`: a path segment that may be a token (a revoke's, unless it is a hash). The
+    /// platform may quote the URL in its errors (Deno in the message, Bun in `path`), and a
+    /// proxy may echo it in an error body: that text is redacted wherever it appears.
     pub(crate) async fn send<E: ReadEnvelope>(
         &self,
         method: Method,
         path_and_query: &str,
         what: &'static str,
+        secret: Option<&str>,
         options: &CallOptions,
     ) -> Result<Answer, Error> {
         let timeout = options.timeout_ms.unwrap_or(self.timeout_ms);
@@ -159,7 +164,7 @@ impl Connection {
         let url = cat!(self.base_url, path_and_query);
         let mut attempt = 0;
         loop {
-            let failure = match self.attempt::<E>(method, &url, what, cancel).await {
+            let failure = match self.attempt::<E>(method, &url, what, secret, cancel).await {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
@@ -179,6 +184,7 @@ impl Connection {
         method: Method,
         url: &str,
         what: &'static str,
+        secret: Option<&str>,
         mut cancel: CallSignal,
     ) -> Result<Answer, Failure> {
         // A plain object as the `RequestInit`: web-sys's typed setters would each add an
@@ -198,11 +204,11 @@ impl Connection {
                 return Err(Failure::new(error, cancel));
             }
         };
-        let response = match send(request).await {
+        let response = match send(request, secret).await {
             Ok(response) => response,
             Err(Unsent::Refused(error)) => return Err(Failure::new(error, cancel)),
             Err(Unsent::Rejected(rejection)) => {
-                let error = self.failure(&mut cancel, &rejection, what, has_token(url));
+                let error = self.failure(&mut cancel, &rejection, what, secret);
                 return Err(Failure::new(error, cancel));
             }
         };
@@ -215,7 +221,7 @@ impl Connection {
             response,
             cancel,
             connection_base: self.base_url.clone(),
-            secret_url: has_token(url),
+            secret: secret.map(str::to_owned),
         };
         if answer.response.ok() {
             return Ok(answer);
@@ -234,12 +240,12 @@ impl Connection {
         cancel: &mut CallSignal,
         rejection: &JsValue,
         what: &str,
-        secret_url: bool,
+        secret: Option<&str>,
     ) -> Error {
         if let Some(cause) = cancel.cause() {
             return cancel.error(cause);
         }
-        network_error(&self.base_url, rejection, what, secret_url)
+        network_error(&self.base_url, rejection, what, secret)
     }
 }
 
@@ -255,7 +261,7 @@ enum Unsent {
 /// its two traps: gloo-net 0.7 reaches `unreachable!` when `fetch` rejects with a value that
 /// is not an `Error` and `panic!`s when it resolves with something that is not a `Response`
 /// (a patched or polyfilled `fetch` can do either), and a trap poisons the whole module.
-async fn send(request: Request) -> Result<Response, Unsent> {
+async fn send(request: Request, secret: Option<&str>) -> Result<Response, Unsent> {
     let request = web_sys::Request::from(request);
     let global = js_sys::global();
     let fetch = Reflect::get(&global, &"fetch".into())
@@ -265,7 +271,7 @@ async fn send(request: Request) -> Result<Response, Unsent> {
             Unsent::Refused(Error::invalid("this JavaScript environment has no fetch"))
         })?;
     let returned = fetch.call1(&global, &request).map_err(|thrown| {
-        let detail = error_message(&thrown).unwrap_or_else(|| "it threw".into());
+        let detail = error_message(&thrown, secret).unwrap_or_else(|| "it threw".into());
         Unsent::Refused(Error::invalid(cat!(
             "fetch refused the request before sending it (",
             detail,
@@ -312,7 +318,7 @@ impl Answer {
             response,
             mut cancel,
             connection_base,
-            secret_url,
+            secret,
         } = self;
         let promise = web_sys::Response::from(response)
             .text()
@@ -325,7 +331,7 @@ impl Answer {
                 &connection_base,
                 &rejection,
                 "reading the answer",
-                secret_url,
+                secret.as_deref(),
             )
         })?;
         cancel.settle();
@@ -364,8 +370,10 @@ impl Answer {
         };
         // The client's own token, whatever its shape, and anything shaped like a token (a
         // proxy's error page may echo a legacy revoke's path).
-        let envelope = envelope.map(|e| e.map(|part| mask_tokens(token.redact(part))));
-        let shown = mask_tokens(token.redact(shown));
+        let secret = self.secret.as_deref();
+        let hide = |text: String| mask_tokens(redact(token.redact(text), secret));
+        let envelope = envelope.map(|e| e.map(hide));
+        let shown = hide(shown);
         (Error::from_response(status, envelope, &shown), cancel)
     }
 }
@@ -381,9 +389,10 @@ fn body_used(status: u16) -> Error {
     }
 }
 
-/// The message of an error the platform threw or rejected with, tokens masked (Deno quotes
-/// the request's URL, which for a legacy revoke holds one).
-fn error_message(value: &JsValue) -> Option<String> {
+/// The message of an error the platform threw or rejected with, with `secret` (a path
+/// segment that may be a token) and anything shaped like a token masked: Deno quotes the
+/// request's URL in its fetch errors.
+fn error_message(value: &JsValue, secret: Option<&str>) -> Option<String> {
     let message = js_sys::Reflect::get(value, &JsValue::from_str("message"))
         .ok()?
         .as_string()?;
@@ -393,18 +402,27 @@ fn error_message(value: &JsValue) -> Option<String> {
         .filter(|c| c.is_object())
         .and_then(|c| js_sys::Reflect::get(&c, &JsValue::from_str("message")).ok())
         .and_then(|m| m.as_string());
-    Some(mask_tokens(match cause {
+    let message = match cause {
         Some(cause) if !cause.is_empty() => cat!(message, ": ", cause),
         _ => message,
-    }))
+    };
+    Some(mask_tokens(redact(message, secret)))
 }
 
-/// `secret_url`: the request's URL holds a token (a legacy row's revoke). The platform's error
-/// may carry that URL in fields of its own (Bun: `path`), so the cause is then a new
-/// `TypeError` with the masked message rather than the original.
-fn network_error(base_url: &str, rejection: &JsValue, what: &str, secret_url: bool) -> Error {
-    let detail = error_message(rejection).unwrap_or_else(|| "fetch failed".into());
-    let cause = if secret_url {
+/// `text` with `secret` replaced by `[redacted]`, when there is one.
+fn redact(text: String, secret: Option<&str>) -> String {
+    match secret {
+        Some(secret) => crate::token::redact(text, secret),
+        None => text,
+    }
+}
+
+/// `secret`: see `Connection::send`. The platform's error may carry the URL in fields of its
+/// own (Bun: `path`), so with a secret in the URL the cause is a new `TypeError` with the
+/// masked message rather than the original.
+fn network_error(base_url: &str, rejection: &JsValue, what: &str, secret: Option<&str>) -> Error {
+    let detail = error_message(rejection, secret).unwrap_or_else(|| "fetch failed".into());
+    let cause = if secret.is_some() {
         js_sys::TypeError::new(&detail).into()
     } else {
         rejection.clone()

@@ -31,7 +31,7 @@ impl Client {
     ) -> Result<JsValue, Error> {
         let (path, what) = get.path_and_name();
         self.connection
-            .send::<E>(Method::Get, path, what, options)
+            .send::<E>(Method::Get, path, what, None, options)
             .await?
             .json()
             .await

@@ -255,6 +255,43 @@ async fn dropping_a_call_aborts_its_request() {
     );
 }
 
+#[wasm_bindgen_test]
+async fn dropping_a_call_during_a_backoff_wait_clears_its_timers() {
+    // Long timers are tracked (the call's 30 s timeout and a 60 s `Retry-After` wait): once
+    // the call is dropped mid-wait, none may be left pending (in Node one keeps the process
+    // alive, anywhere it keeps the call's closures).
+    reset().await;
+    fault(
+        r#"{"path": "/user/stats", "status": 503, "count": 1,
+            "headers": {"Retry-After": "60", "Access-Control-Expose-Headers": "Retry-After"}}"#,
+    )
+    .await;
+    let track = js_sys::Function::new_no_args(
+        "const st = globalThis.setTimeout, ct = globalThis.clearTimeout, live = new Set(); \
+         globalThis.setTimeout = (f, ms, ...a) => { const h = st(() => { live.delete(h); f(...a); }, ms); \
+           if (ms >= 5000) live.add(h); return h; }; \
+         globalThis.clearTimeout = (h) => { live.delete(h); ct(h); }; \
+         return () => { globalThis.setTimeout = st; globalThis.clearTimeout = ct; return live.size; };",
+    );
+    let untrack: js_sys::Function = track.call0(&wasm_bindgen::JsValue::NULL).unwrap().into();
+    let client = rust_client(TOKEN);
+    {
+        let call = core::future::IntoFuture::into_future(client.get_stats().max_retries(1));
+        futures_select(call, sleep(500)).await;
+    }
+    let tries = requests().await.len();
+    let pending = untrack
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .unwrap()
+        .as_f64();
+    reset().await;
+    assert_eq!(
+        tries, 1,
+        "the call was waiting before its retry when dropped"
+    );
+    assert_eq!(pending, Some(0.0), "no timer of the dropped call is left");
+}
+
 /// A minimal `select!` of a call against a timer, as a Rust app would write it with futures.
 async fn futures_select(
     call: estuary_user::CallFuture<'_, estuary_user::UserStats>,

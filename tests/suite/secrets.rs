@@ -141,6 +141,42 @@ async fn a_platform_error_that_quotes_a_legacy_revokes_url_is_masked() {
 }
 
 #[wasm_bindgen_test]
+async fn a_revoke_segment_of_any_shape_is_redacted_from_platform_errors() {
+    // The node does not check a token's shape, so anything revoked that is not a hash may be
+    // one: it is redacted where the platform repeats the URL, and the cause is a new error.
+    reset().await;
+    let result = with_fetch(
+        "return async (req) => { const e = new TypeError(`error sending request for url (${req.url})`); e.path = req.url; throw e; }",
+        || {
+            settle(client(TOKEN).revoke_api_key(
+                "my-old-secret".into(),
+                obj(&[("maxRetries", 0.into())]),
+            ))
+        },
+    )
+    .await;
+    let error = expect_kind(result.unwrap_err(), "network");
+    let cause = get(&error, "cause");
+    let shown = format!(
+        "{} {} {:?}",
+        text(&error, "message"),
+        text(&cause, "message"),
+        get(&cause, "path").as_string()
+    );
+    assert!(!shown.contains("my-old-secret"), "{shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+    // A hash is not a secret: the platform's own error stays the cause.
+    let hash = "oMOtaLPQu9MB6I7kHNxd1rPaLdwnpVPu6t5AkDmeFnI";
+    let result = with_fetch(
+        "return async (req) => { const e = new TypeError('offline'); e.path = req.url; throw e; }",
+        || settle(client(TOKEN).revoke_api_key(hash.into(), obj(&[("maxRetries", 0.into())]))),
+    )
+    .await;
+    let error = expect_kind(result.unwrap_err(), "network");
+    assert!(text(&get(&error, "cause"), "path").ends_with(hash));
+}
+
+#[wasm_bindgen_test]
 async fn an_error_page_that_echoes_a_legacy_revokes_path_is_masked() {
     reset().await;
     let escaped = format!("\\\\u0045{}", &OLD_ROW_TOKEN[1..]);
@@ -216,11 +252,19 @@ async fn retry_after_is_read_only_on_the_statuses_that_are_retried() {
 
 #[wasm_bindgen_test]
 async fn a_timeout_during_a_backoff_wait_says_what_the_node_answered() {
+    // A `Retry-After` of 5 s makes the wait outlast the 700 ms timeout: it cuts the wait,
+    // and no second try is sent.
     reset().await;
-    fault(r#"{"path": "/user/stats", "status": 503, "count": 20}"#).await;
+    fault(
+        r#"{"path": "/user/stats", "status": 503, "count": 20,
+            "headers": {"Retry-After": "5", "Access-Control-Expose-Headers": "Retry-After"}}"#,
+    )
+    .await;
     let options = obj(&[("maxRetries", 10.into()), ("timeoutMs", 700.into())]);
     let error = settle(client(TOKEN).get_stats(options)).await.unwrap_err();
+    let tries = requests().await.len();
     reset().await;
+    assert_eq!(tries, 1, "the timeout came during the wait");
     let error = expect_kind(error, "timeout");
     assert!(
         text(&error, "message").contains("503"),
