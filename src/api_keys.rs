@@ -51,12 +51,16 @@ impl Client {
         }
         // Parameters are query parameters only; the node ignores any body (docs/estuary-node.md "POST /user/api-keys").
         let path = cat!("/user/api-keys", query_string(params.query_pairs()));
-        let answer = self
-            .connection
-            .send::<E>(Method::Post, &path, "POST /user/api-keys", None, options)
-            .await;
-        let answer = answer.map_err(maybe_created)?;
-        answer.json().await.map_err(maybe_created)
+        self.request::<E>(
+            Method::Post,
+            &path,
+            "POST /user/api-keys",
+            None,
+            true,
+            options,
+        )
+        .await
+        .map_err(maybe_created)
     }
 
     /// `DELETE /user/api-keys/{key_or_hash}`.
@@ -81,18 +85,17 @@ impl Client {
         // one): the segment as sent is then redacted wherever the platform or a proxy
         // repeats it.
         let secret = (!looks_like_hash(key_or_hash)).then_some(segment.as_str());
-        self.connection
-            .send::<E>(
-                Method::Delete,
-                &cat!("/user/api-keys/", segment),
-                // The segment may be a legacy row's token: messages never repeat it.
-                "DELETE /user/api-keys/{key}",
-                secret,
-                options,
-            )
-            .await?
-            .empty()
-            .await
+        self.request::<E>(
+            Method::Delete,
+            &cat!("/user/api-keys/", segment),
+            // The segment may be a legacy row's token: messages never repeat it.
+            "DELETE /user/api-keys/{key}",
+            secret,
+            false,
+            options,
+        )
+        .await
+        .map(drop)
     }
 }
 

@@ -30,11 +30,31 @@ impl Client {
         options: &CallOptions,
     ) -> Result<JsValue, Error> {
         let (path, what) = get.path_and_name();
-        self.connection
-            .send::<E>(Method::Get, path, what, None, options)
-            .await?
-            .json()
+        self.request::<E>(Method::Get, path, what, None, true, options)
             .await
+    }
+
+    /// One request and its answer: the body parsed as JSON (`json`), or read and discarded
+    /// (a revoke's empty 200). Every call goes through this one async function, so the
+    /// `.wasm` has one state machine for sending and reading instead of one per endpoint.
+    pub(crate) async fn request<E: ReadEnvelope>(
+        &self,
+        method: Method,
+        path: &str,
+        what: &'static str,
+        secret: Option<&str>,
+        json: bool,
+        options: &CallOptions,
+    ) -> Result<JsValue, Error> {
+        let answer = self
+            .connection
+            .send::<E>(method, path, what, secret, options)
+            .await?;
+        if json {
+            answer.json().await
+        } else {
+            answer.empty().await.map(|()| JsValue::UNDEFINED)
+        }
     }
 }
 
