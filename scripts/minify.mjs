@@ -214,7 +214,7 @@ export function renameGlue(js, { imports, exports }) {
 
 export function minifyGlue(js) {
   // No `format`: esbuild then keeps top-level names (the exported classes and functions).
-  const { code, warnings } = transformSync(js, { minify: true, target: 'esnext', legalComments: 'none' });
+  const { code, warnings } = transformSync(js, { minify: true, target: 'es2020', legalComments: 'none' });
   if (warnings.length) fail(`${GLUE}: esbuild warned: ${warnings.map((w) => w.text).join('; ')}`);
   return code;
 }
