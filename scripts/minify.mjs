@@ -48,6 +48,8 @@ function readU32(bytes, pos) {
   for (;;) {
     if (pos >= bytes.length) fail(`${WASM}: truncated LEB128`);
     const b = bytes[pos++];
+    // The fifth byte of a u32 holds its top 4 bits only.
+    if (shift === 28 && b & 0x70) fail(`${WASM}: LEB128 beyond a u32`);
     result |= (b & 0x7f) << shift;
     if ((b & 0x80) === 0) return [result >>> 0, pos];
     shift += 7;
@@ -132,7 +134,9 @@ export function renameWasm(bytes) {
   const imports = new Map();
   const exports = new Map();
   let sawGlueModule = false;
-  const out = [...bytes.subarray(0, 8)];
+  // Chunks joined at the end: spreading a section into `push` overflows the call stack
+  // beyond ~100,000 bytes.
+  const out = [bytes.subarray(0, 8)];
   for (const [id, payload] of sections(bytes)) {
     let body = payload;
     if (id === 2) {
@@ -156,7 +160,7 @@ export function renameWasm(bytes) {
         } else {
           fail(`${WASM} imports from "${module}", which this script does not know: has wasm-bindgen's output changed?`);
         }
-        rebuilt.push(...payload.subarray(pos, end));
+        for (let i = pos; i < end; i++) rebuilt.push(payload[i]);
         pos = end;
       }
       if (pos !== payload.length) fail(`${WASM}: import section has trailing bytes`);
@@ -175,17 +179,18 @@ export function renameWasm(bytes) {
           do short = names.next().value; while (KEEP_EXPORTS.has(short));
           exports.set(field, short);
         }
-        rebuilt.push(...name(short), kind, ...payload.subarray(pos + 1, end));
+        rebuilt.push(...name(short));
+        for (let i = pos; i < end; i++) rebuilt.push(payload[i]);
         pos = end;
       }
       if (pos !== payload.length) fail(`${WASM}: export section has trailing bytes`);
       body = Uint8Array.from(rebuilt);
     }
     if (id === 0 && DROP_CUSTOM.has(readName(payload, 0)[0])) continue;
-    out.push(id, ...u32(body.length), ...body);
+    out.push(Uint8Array.from([id, ...u32(body.length)]), body);
   }
   if (!sawGlueModule) fail(`${WASM} imports nothing from "${GLUE_MODULE}": has wasm-bindgen's output changed?`);
-  return { bytes: Uint8Array.from(out), imports, exports };
+  return { bytes: new Uint8Array(Buffer.concat(out)), imports, exports };
 }
 
 // --- the glue ------------------------------------------------------------------------------
@@ -209,6 +214,12 @@ export function renameGlue(js, { imports, exports }) {
   for (const [old, short] of exports) {
     js = js.replace(new RegExp(`\\bwasm\\.${escape(old)}\\b`, 'g'), `wasm.${short}`);
   }
+  // Every export the glue reaches must now go by its new name, and by no other way.
+  const renamed = new Set([...exports.values(), ...KEEP_EXPORTS]);
+  for (const [, used] of js.matchAll(/\bwasm\.([A-Za-z_$][\w$]*)/g)) {
+    if (!renamed.has(used)) fail(`${GLUE} reaches the wasm export ${used}, which the .wasm does not have: has wasm-bindgen's output changed?`);
+  }
+  if (/\.exports\.[A-Za-z_$]/.test(js)) fail(`${GLUE} reads an export other than as wasm.name: has wasm-bindgen's output changed?`);
   return js;
 }
 
