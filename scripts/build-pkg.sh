@@ -20,5 +20,5 @@ export RUSTFLAGS="${RUSTFLAGS:-}$remap --remap-path-prefix=$PWD=estuary-user"
 wasm-pack --log-level warn build wasm --target web --release --mode no-install \
   --out-dir ../pkg --out-name estuary_user
 node scripts/package.mjs
-# Short import/export names and a minified glue: −4.5 KB gzip (docs/benchmarks.md, "Size").
+# Short import/export names and a minified glue: −4.9 KB gzip (docs/benchmarks.md, "Size").
 node scripts/minify.mjs
