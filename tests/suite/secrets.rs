@@ -104,20 +104,18 @@ async fn revoking_ones_own_legacy_row_sends_its_token_and_revokes_it() {
     reset().await;
 }
 
-#[wasm_bindgen_test]
-async fn a_platform_error_that_quotes_a_legacy_revokes_url_is_masked() {
-    // Deno's fetch errors quote the URL ("error sending request for url (…)"), Bun's carry it
-    // in `path`: for a legacy row's revoke the URL holds its token.
-    reset().await;
-    let result = with_fetch(
-        "return async (req) => { const e = new TypeError(`error sending request for url (${req.url})`); e.path = req.url; throw e; }",
-        || {
-            settle(client(TOKEN).revoke_api_key(
-                OLD_ROW_TOKEN.into(),
-                obj(&[("maxRetries", 0.into())]),
-            ))
-        },
-    )
+/// A `fetch` that rejects like Deno's (the URL in the message) and Bun's (the URL in `path`).
+const QUOTING_FETCH: &str = "return async (req) => { const e = new TypeError(`error sending request for url (${req.url})`); e.path = req.url; throw e; }";
+/// A `fetch` that rejects without quoting the URL in its message, but keeps it in `path`.
+const OFFLINE_FETCH: &str =
+    "return async (req) => { const e = new TypeError('offline'); e.path = req.url; throw e; }";
+
+/// Revokes `segment` through [`QUOTING_FETCH`]; gives the error's cause and everything shown
+/// of it (message, the cause's message and `path`).
+async fn revoke_with_a_fetch_that_quotes_the_url(segment: &str) -> (JsValue, String) {
+    let result = with_fetch(QUOTING_FETCH, || {
+        settle(client(TOKEN).revoke_api_key(segment.into(), obj(&[("maxRetries", 0.into())])))
+    })
     .await;
     let error = expect_kind(result.unwrap_err(), "network");
     let cause = get(&error, "cause");
@@ -127,14 +125,22 @@ async fn a_platform_error_that_quotes_a_legacy_revokes_url_is_masked() {
         text(&cause, "message"),
         get(&cause, "path").as_string()
     );
+    (cause, shown)
+}
+
+#[wasm_bindgen_test]
+async fn a_platform_error_that_quotes_a_legacy_revokes_url_is_masked() {
+    // Deno's fetch errors quote the URL ("error sending request for url (…)"), Bun's carry it
+    // in `path`: for a legacy row's revoke the URL holds its token.
+    reset().await;
+    let (cause, shown) = revoke_with_a_fetch_that_quotes_the_url(OLD_ROW_TOKEN).await;
     assert!(!shown.contains(OLD_ROW_TOKEN), "{shown}");
     assert!(shown.contains("[redacted]"), "{shown}");
     assert!(cause.is_instance_of::<js_sys::TypeError>());
     // Without a token in the URL the original error stays the cause.
-    let result = with_fetch(
-        "return async (req) => { const e = new TypeError('offline'); e.path = req.url; throw e; }",
-        || settle(client(TOKEN).get_stats(obj(&[("maxRetries", 0.into())]))),
-    )
+    let result = with_fetch(OFFLINE_FETCH, || {
+        settle(client(TOKEN).get_stats(obj(&[("maxRetries", 0.into())])))
+    })
     .await;
     let error = expect_kind(result.unwrap_err(), "network");
     assert!(get(&get(&error, "cause"), "path").is_string());
@@ -145,32 +151,14 @@ async fn a_revoke_segment_of_any_shape_is_redacted_from_platform_errors() {
     // The node does not check a token's shape, so anything revoked that is not a hash may be
     // one: it is redacted where the platform repeats the URL, and the cause is a new error.
     reset().await;
-    let result = with_fetch(
-        "return async (req) => { const e = new TypeError(`error sending request for url (${req.url})`); e.path = req.url; throw e; }",
-        || {
-            settle(client(TOKEN).revoke_api_key(
-                "my-old-secret".into(),
-                obj(&[("maxRetries", 0.into())]),
-            ))
-        },
-    )
-    .await;
-    let error = expect_kind(result.unwrap_err(), "network");
-    let cause = get(&error, "cause");
-    let shown = format!(
-        "{} {} {:?}",
-        text(&error, "message"),
-        text(&cause, "message"),
-        get(&cause, "path").as_string()
-    );
+    let (_, shown) = revoke_with_a_fetch_that_quotes_the_url("my-old-secret").await;
     assert!(!shown.contains("my-old-secret"), "{shown}");
     assert!(shown.contains("[redacted]"), "{shown}");
     // A hash is not a secret: the platform's own error stays the cause.
     let hash = "oMOtaLPQu9MB6I7kHNxd1rPaLdwnpVPu6t5AkDmeFnI";
-    let result = with_fetch(
-        "return async (req) => { const e = new TypeError('offline'); e.path = req.url; throw e; }",
-        || settle(client(TOKEN).revoke_api_key(hash.into(), obj(&[("maxRetries", 0.into())]))),
-    )
+    let result = with_fetch(OFFLINE_FETCH, || {
+        settle(client(TOKEN).revoke_api_key(hash.into(), obj(&[("maxRetries", 0.into())])))
+    })
     .await;
     let error = expect_kind(result.unwrap_err(), "network");
     assert!(text(&get(&error, "cause"), "path").ends_with(hash));
