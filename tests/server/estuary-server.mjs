@@ -177,7 +177,7 @@ function resolveRoute(method, path) {
 // ---------------------------------------------------------------------------------------------
 // Faults (control API): what a proxy or a sick node in front of the client might do.
 
-const FAULT_FIELDS = new Set(['method', 'path', 'count', 'status', 'body', 'json', 'headers', 'delayMs', 'drop', 'truncate', 'preset', 'reason', 'details', 'cors']);
+const FAULT_FIELDS = new Set(['method', 'path', 'count', 'status', 'body', 'json', 'headers', 'delayMs', 'drop', 'truncate', 'cut', 'bodyBytes', 'preset', 'reason', 'details', 'cors']);
 
 const NGINX_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
@@ -202,6 +202,7 @@ function normalizeFault(b) {
     drop: b.drop === true,
     stall: false,
     truncate: b.truncate === true,
+    cut: b.cut === true,
     reply: null, // a synthesized reply, or null to serve the real one
   };
   if (b.headers !== undefined && (b.headers === null || typeof b.headers !== 'object' || Array.isArray(b.headers))) {
@@ -212,6 +213,12 @@ function normalizeFault(b) {
   const cors = b.cors !== false;
   let headers = b.headers ?? {};
   let body = b.body;
+  const bodyBytes = int('bodyBytes', 0, 64 * 1024 * 1024);
+  if (bodyBytes !== undefined) {
+    // A large error page from a proxy: the given body (or 'x') repeated to exactly this size.
+    const unit = body || 'x';
+    body = unit.repeat(Math.ceil(bodyBytes / unit.length)).slice(0, bodyBytes);
+  }
   if (b.json !== undefined) {
     body = JSON.stringify(b.json);
     headers = mergeHeaders({ 'Content-Type': JSON_CT }, headers);
@@ -507,6 +514,16 @@ export async function startServer(options = {}) {
     if (f.truncate && reply.body) {
       const buf = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body, 'utf8');
       reply = { ...reply, body: buf.subarray(0, Math.floor(buf.length / 2)) };
+    }
+    if (f.cut) {
+      // The connection dies mid-body: the headers promise the whole body, half of it is
+      // written, then the socket is destroyed.
+      const body = reply.body == null ? Buffer.alloc(0) : Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body, 'utf8');
+      const { res } = ctx;
+      if (ctx.entry) ctx.entry.status = reply.status;
+      res.writeHead(reply.status, mergeHeaders(reply.cors === false ? {} : CORS_HEADERS, reply.headers, { 'Content-Length': body.length }));
+      res.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => ctx.req.socket.destroy(), 20));
+      return;
     }
     send(ctx, reply);
   }

@@ -593,6 +593,23 @@ describe('faults', () => {
     assert.equal(r.json, undefined);
   });
 
+  test('cut sends the headers of the whole body, half of it, then closes the connection', async () => {
+    const full = (await call('GET', '/user/stats', { token: T.full })).text;
+    await addFault({ path: '/user/stats', cut: true });
+    const res = await fetch(srv.url + '/user/stats', { headers: { authorization: `Bearer ${T.full}` } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(full)));
+    await assert.rejects(res.text(), TypeError);
+  });
+
+  test('bodyBytes repeats the body to exactly that many bytes', async () => {
+    await addFault({ path: '/user/stats', status: 502, body: '<p>bad gateway</p>', bodyBytes: 100_000 });
+    const r = await call('GET', '/user/stats', { token: T.full });
+    assert.equal(r.status, 502);
+    assert.equal(r.text.length, 100_000);
+    assert.ok(r.text.startsWith('<p>bad gateway</p><p>'));
+  });
+
   test('presets: html502, empty504, legacy', async () => {
     await addFault({ path: '/user/stats', preset: 'html502' });
     let r = await call('GET', '/user/stats', { token: T.full });
