@@ -10,29 +10,20 @@ use std::time::Duration;
 
 use web_sys::AbortSignal;
 
+use crate::call_core::{CallOptions, Endpoint, Secret};
 use crate::client::Client;
+use crate::decode::Output;
 use crate::error::Error;
 use crate::expiry::Expiry;
-use crate::http::CallOptions;
 use crate::limits::{check_retries, timeout_ms};
-use crate::models::{ApiKey, CreateApiKeyParams, Perms};
-
-/// What a call sends.
-#[derive(Clone, Debug)]
-pub(crate) enum Endpoint<'a> {
-    ListApiKeys,
-    CreateApiKey(CreateApiKeyParams),
-    RevokeApiKey(KeyRef<'a>),
-    GetStats,
-    ExportData,
-}
+use crate::models::{ApiKey, Perms};
 
 /// A call not yet sent; `.await` it (it implements [`IntoFuture`]) to send it and get a
 /// `Result<T, Error>`. Dropping the future before it completes aborts the request.
 #[must_use = "a call does nothing until it is awaited"]
 pub struct Call<'a, T> {
     client: &'a Client,
-    pub(crate) endpoint: Endpoint<'a>,
+    endpoint: Endpoint,
     options: CallOptions,
     /// A per-call setting that was refused: the call fails with it, sending nothing.
     invalid: Option<Error>,
@@ -45,7 +36,7 @@ impl<T> fmt::Debug for Call<'_, T> {
         let endpoint = match self.endpoint {
             Endpoint::ListApiKeys => "GET /user/api-keys",
             Endpoint::CreateApiKey(_) => "POST /user/api-keys",
-            Endpoint::RevokeApiKey(_) => "DELETE /user/api-keys/{key}",
+            Endpoint::RevokeApiKey { .. } => "DELETE /user/api-keys/{key}",
             Endpoint::GetStats => "GET /user/stats",
             Endpoint::ExportData => "GET /user/export",
         };
@@ -58,7 +49,7 @@ impl<T> fmt::Debug for Call<'_, T> {
 }
 
 impl<'a, T> Call<'a, T> {
-    pub(crate) fn new(client: &'a Client, endpoint: Endpoint<'a>) -> Self {
+    pub(crate) fn new(client: &'a Client, endpoint: Endpoint) -> Self {
         Call {
             client,
             endpoint,
@@ -100,14 +91,6 @@ impl<'a, T> Call<'a, T> {
         }
         self
     }
-
-    /// The client, endpoint and options, or the refused setting.
-    pub(crate) fn into_parts(self) -> Result<(&'a Client, Endpoint<'a>, CallOptions), Error> {
-        match self.invalid {
-            Some(error) => Err(error),
-            None => Ok((self.client, self.endpoint, self.options)),
-        }
-    }
 }
 
 impl Call<'_, ApiKey> {
@@ -139,24 +122,19 @@ impl Call<'_, ApiKey> {
 /// The future of a [`Call`].
 pub type CallFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + 'a>>;
 
-/// What a call's answer becomes: one decoder per output type.
-pub(crate) trait Output: Sized + 'static {
-    fn run<'a>(
-        client: &'a Client,
-        endpoint: Endpoint<'a>,
-        options: CallOptions,
-    ) -> CallFuture<'a, Self>;
-}
-
-impl<'a, T: Output> IntoFuture for Call<'a, T> {
+impl<'a, T: Output + 'a> IntoFuture for Call<'a, T> {
     type Output = Result<T, Error>;
     type IntoFuture = CallFuture<'a, T>;
 
+    /// Sends the call through the client's one core (`Client::call`), then decodes the
+    /// checked answer into `T`.
     fn into_future(self) -> Self::IntoFuture {
-        match self.into_parts() {
-            Ok((client, endpoint, options)) => T::run(client, endpoint, options),
-            Err(error) => Box::pin(async move { Err(error) }),
-        }
+        Box::pin(async move {
+            if let Some(error) = self.invalid {
+                return Err(error);
+            }
+            T::decode(self.client.call(self.endpoint, &self.options).await?)
+        })
     }
 }
 
@@ -169,6 +147,16 @@ pub struct KeyRef<'a> {
     /// A legacy row's token (its row has no hash): it must travel as it is, even when it is
     /// the client's own, since revoking by hash cannot match a row without one.
     pub(crate) legacy_row: bool,
+}
+
+impl KeyRef<'_> {
+    /// What the core revokes.
+    pub(crate) fn endpoint(self) -> Endpoint {
+        Endpoint::RevokeApiKey {
+            segment: Secret(self.segment.to_owned()),
+            legacy_row: self.legacy_row,
+        }
+    }
 }
 
 impl fmt::Debug for KeyRef<'_> {

@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::http::Connection;
 use crate::limits::{check_retries, timeout_ms, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 use crate::token::Token;
-use crate::url::{base_url_error, normalize_base_url, DEFAULT_BASE_URL};
+use crate::url::{base_url_error, normalize_base_url};
 
 /// Settings of a [`Client`]; see [`Client::builder`].
 #[derive(Clone)]
@@ -33,8 +33,10 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The node's URL, optionally with a path prefix (default [`DEFAULT_BASE_URL`], which
-    /// was discontinued in 2023: a self-hosted node listens on `http://localhost:3004`).
+    /// The node's URL, optionally with a path prefix: required (a self-hosted node listens
+    /// on `http://localhost:3004`). There is no default: the hosted `api.estuary.tech` was
+    /// discontinued in 2023, and a forgotten URL must not send the token to whoever holds
+    /// that name now.
     pub fn base_url(mut self, base_url: impl Into<String>) -> ClientBuilder {
         self.base_url = Some(base_url.into());
         self
@@ -60,31 +62,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings (nothing is sent) and makes the client.
+    /// Checks the settings (nothing is sent) and makes the client. Fails with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) without a base URL.
     pub fn build(self) -> Result<Client, Error> {
         let max_retries = check_retries(self.max_retries)?;
         let timeout_ms = timeout_ms(self.timeout)?;
-        Client::with_limits(
-            &self.token,
-            self.base_url.as_deref(),
-            timeout_ms,
-            max_retries,
-        )
-    }
-}
-
-impl Client {
-    /// `build` after the limits were checked: the JS facade checks `timeoutMs` and
-    /// `maxRetries` with messages of its own, so it comes here directly and the `.wasm`
-    /// carries no `Duration` checks (and their messages) it can never reach.
-    pub(crate) fn with_limits(
-        token: &str,
-        base_url: Option<&str>,
-        timeout_ms: u32,
-        max_retries: u32,
-    ) -> Result<Client, Error> {
-        let token = Token::new(token)?;
-        let base_url = normalize_base_url(base_url.unwrap_or(DEFAULT_BASE_URL))?;
+        let token = Token::new(&self.token)?;
+        let base_url = self.base_url.as_deref().ok_or_else(|| {
+            base_url_error("it is required (the hosted api.estuary.tech is gone)")
+        })?;
+        let base_url = normalize_base_url(base_url)?;
         // Then as strictly as `fetch` will parse it: a URL it refuses would otherwise fail
         // every call. Nothing is sent by making a `Request`.
         if web_sys::Request::new_with_str(&base_url).is_err() {
@@ -117,7 +104,8 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts a client for the user whose API key or session token is `token`.
+    /// Starts a client for the user whose API key or session token is `token`; set the
+    /// node's URL with [`ClientBuilder::base_url`] (required).
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), estuary_user::Error> {

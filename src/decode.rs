@@ -3,17 +3,17 @@
 //!
 //! Two steps. `check_*` checks a parsed value in place and fills what old nodes omit or Go
 //! sends as `null`, with messages that name the field and never repeat a value from the body
-//! (a key list holds secrets). The JS facade stops there and returns the checked value as
-//! parsed: a 10,000-key list or a 5 MB export is never copied into wasm and back. The Rust
-//! API then turns the checked value into the crate's serde models with
-//! `serde_wasm_bindgen::from_value`, the one decoder into Rust types.
+//! (a key list holds secrets); the core (`Client::call`) runs them on every answer. The JS
+//! facade returns the checked value as parsed: a 10,000-key list or a 5 MB export is never
+//! copied into wasm and back. The Rust API then turns it into the crate's serde models with
+//! `serde_wasm_bindgen::from_value` ([`Output`]), the one decoder into Rust types.
 
 use js_sys::{Array, Reflect};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::error::{Envelope, Error};
+use crate::error::{Envelope, Error, MAYBE_CREATED};
 use crate::models::{whole_count, ApiKey, UserExport, UserStats, TOO_DEEP};
 use crate::text::cat;
 
@@ -159,80 +159,75 @@ fn from_checked<T: DeserializeOwned>(json: JsValue, what: &str) -> Result<T, Err
     serde_wasm_bindgen::from_value(json).map_err(|_| bad(cat!(what, " could not be decoded")))
 }
 
-/// `GET /user/api-keys` for the Rust API.
-pub(crate) fn api_keys(json: JsValue) -> Result<Vec<ApiKey>, Error> {
-    check_api_keys(&json)?;
-    from_checked(json, "the key list")
-}
-
-/// `POST /user/api-keys` for the Rust API.
-pub(crate) fn api_key(json: JsValue) -> Result<ApiKey, Error> {
-    check_api_key(&json)?;
-    from_checked(json, "the new key")
-}
-
-/// `GET /user/stats` for the Rust API.
-pub(crate) fn stats(json: JsValue) -> Result<UserStats, Error> {
-    check_stats(&json)?;
-    from_checked(json, "the stats")
-}
-
-/// `GET /user/export` for the Rust API: items deeper than `models::MAX_DEPTH` are refused
-/// (a hostile body must not exhaust the wasm stack, which would trap the whole module).
-pub(crate) fn export(json: JsValue) -> Result<UserExport, Error> {
-    check_export(&json)?;
-    serde_wasm_bindgen::from_value(json).map_err(|error| {
-        // The depth limit's message is the crate's own, so it is the one message passed on.
-        let error = JsValue::from(error);
-        let message = Reflect::get(&error, &"message".into()).ok();
-        if message.and_then(|m| m.as_string()).as_deref() == Some(TOO_DEEP) {
-            bad(TOO_DEEP)
-        } else {
-            bad("the export could not be decoded")
+/// The node's error envelope (docs/estuary-node.md "Error bodies") read from a parsed error
+/// body: the current `{"error":{"code","reason","details"}}` or the legacy
+/// `{"error":"ERR_…","details":"…"}`. Its two strings are read in place, like every other
+/// answer. A body that has neither string is not an envelope (`None`): its excerpt is shown.
+pub(crate) fn envelope(json: &JsValue) -> Option<Envelope> {
+    if !is_plain_object(json) {
+        return None;
+    }
+    let text = |object: &JsValue, key: &str| get(object, &JsValue::from_str(key)).as_string();
+    let error = get(json, &JsValue::from_str("error"));
+    let envelope = if let Some(reason) = error.as_string() {
+        Envelope {
+            reason: Some(reason),
+            details: text(json, "details"),
         }
-    })
+    } else if is_plain_object(&error) {
+        Envelope {
+            reason: text(&error, "reason"),
+            details: text(&error, "details"),
+        }
+    } else {
+        return None;
+    };
+    (envelope.reason.is_some() || envelope.details.is_some()).then_some(envelope)
 }
 
-/// How a call reads the node's error envelope (docs/estuary-node.md "Error bodies") from a parsed
-/// error body: a type parameter of the call, so that a build links only the reader it uses.
-pub(crate) trait ReadEnvelope {
-    /// The envelope, or `None` for any other body.
-    fn envelope(json: JsValue) -> Option<Envelope>;
+/// What the Rust API makes of a call's checked answer: one decoder per output type.
+pub(crate) trait Output: Sized {
+    fn decode(json: JsValue) -> Result<Self, Error>;
 }
 
-/// The Rust API's reader: the serde model, with `serde_wasm_bindgen::from_value`.
-pub(crate) struct Serde;
-
-impl ReadEnvelope for Serde {
-    fn envelope(json: JsValue) -> Option<Envelope> {
-        serde_wasm_bindgen::from_value(json).ok()
+impl Output for Vec<ApiKey> {
+    fn decode(json: JsValue) -> Result<Self, Error> {
+        from_checked(json, "the key list")
     }
 }
 
-/// The JS facade's reader: its two strings read in place, like the facade's other answers.
-/// Not serde-wasm-bindgen: linking its deserializer into the npm package at all costs the
-/// `.wasm` 17 KB gzip and the glue 1.3 KB (its error path formats floats and `Debug`s JS
-/// values), for two strings (README, "Rust usage").
-#[cfg(feature = "js")]
-pub(crate) struct InPlace;
+impl Output for ApiKey {
+    /// A 2xx that does not decode still very likely made the key.
+    fn decode(json: JsValue) -> Result<Self, Error> {
+        from_checked(json, "the new key").map_err(|e| e.with_note(MAYBE_CREATED))
+    }
+}
 
-#[cfg(feature = "js")]
-impl ReadEnvelope for InPlace {
-    fn envelope(json: JsValue) -> Option<Envelope> {
-        if !is_plain_object(&json) {
-            return None;
-        }
-        let text = |object: &JsValue, key: &str| get(object, &JsValue::from_str(key)).as_string();
-        let error = get(&json, &JsValue::from_str("error"));
-        if let Some(reason) = error.as_string() {
-            Some(Envelope::new(Some(reason), text(&json, "details")))
-        } else if is_plain_object(&error) {
-            Some(Envelope::new(
-                text(&error, "reason"),
-                text(&error, "details"),
-            ))
-        } else {
-            None
-        }
+impl Output for () {
+    fn decode(_: JsValue) -> Result<Self, Error> {
+        Ok(())
+    }
+}
+
+impl Output for UserStats {
+    fn decode(json: JsValue) -> Result<Self, Error> {
+        from_checked(json, "the stats")
+    }
+}
+
+impl Output for UserExport {
+    /// Items deeper than `models::MAX_DEPTH` are refused (a hostile body must not exhaust
+    /// the wasm stack, which would trap the whole module).
+    fn decode(json: JsValue) -> Result<Self, Error> {
+        serde_wasm_bindgen::from_value(json).map_err(|error| {
+            // The depth limit's message is the crate's own, so it is the one message passed on.
+            let error = JsValue::from(error);
+            let message = Reflect::get(&error, &"message".into()).ok();
+            if message.and_then(|m| m.as_string()).as_deref() == Some(TOO_DEEP) {
+                bad(TOO_DEEP)
+            } else {
+                bad("the export could not be decoded")
+            }
+        })
     }
 }

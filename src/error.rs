@@ -1,7 +1,6 @@
 //! The one error type of the crate, and the decoding of the node's error bodies.
 
 use core::fmt;
-use serde::Deserialize;
 
 use crate::text::{cat, decimal};
 
@@ -120,6 +119,9 @@ pub enum Error {
         reason: Option<String>,
         /// `details` of the envelope, or a short excerpt of a non-JSON body.
         details: Option<String>,
+        /// What the client adds: that the request was redirected and which `baseUrl` to use,
+        /// or that a create may have made the key anyway.
+        note: Option<String>,
     },
     /// `fetch` itself failed (no HTTP answer was read).
     Network {
@@ -208,27 +210,15 @@ impl Error {
                 message.push_str(". ");
                 message.push_str(note);
             }
-            _ => {}
+            Error::Status { note: old, .. } => {
+                *old = Some(match old.take() {
+                    Some(old) => cat!(old, ". ", note),
+                    None => note.into(),
+                });
+            }
+            Error::InvalidInput { .. } => {}
         }
         self
-    }
-
-    /// Builds the error for a non-2xx answer from its status and body text.
-    ///
-    /// The body is decoded as the node's envelope (docs/estuary-node.md "Error bodies"): the current
-    /// `{"error":{"code","reason","details"}}` or the legacy `{"error":"ERR_…","details":"…"}`.
-    /// Anything else (an HTML page from a proxy, an empty 504) gives a short excerpt as details.
-    pub(crate) fn from_response(status: u16, envelope: Option<Envelope>, body: &str) -> Error {
-        let (reason, details) = match envelope {
-            Some(envelope) => (envelope.reason, envelope.details),
-            // Masked again once tags are stripped: `EST<wbr>…ARY` is a token only then.
-            None => (None, excerpt(body).map(crate::token::mask_tokens)),
-        };
-        Error::Status {
-            status,
-            reason,
-            details,
-        }
     }
 }
 
@@ -244,6 +234,7 @@ impl Error {
                 status,
                 reason,
                 details,
+                note,
             } => {
                 let mut out = cat!("Estuary node answered ", decimal(u64::from(*status)));
                 if let Some(reason) = reason {
@@ -253,6 +244,10 @@ impl Error {
                 if let Some(details) = details {
                     out.push_str(": ");
                     out.push_str(details);
+                }
+                if let Some(note) = note {
+                    out.push_str(". ");
+                    out.push_str(note);
                 }
                 out
             }
@@ -284,91 +279,17 @@ impl std::error::Error for Error {
     }
 }
 
-/// A node's JSON error body, current or legacy shape, reduced to its two strings.
+/// The two strings of a node's JSON error body, current or legacy shape (read by
+/// `decode::envelope`).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Envelope {
-    reason: Option<String>,
-    details: Option<String>,
+    pub(crate) reason: Option<String>,
+    pub(crate) details: Option<String>,
 }
 
-impl Envelope {
-    /// The `reason` and `details` of an envelope.
-    pub(crate) fn new(reason: Option<String>, details: Option<String>) -> Envelope {
-        Envelope { reason, details }
-    }
-
-    /// Both strings passed through `f` (to redact them).
-    pub(crate) fn map(self, f: impl Fn(String) -> String) -> Envelope {
-        Envelope {
-            reason: self.reason.map(&f),
-            details: self.details.map(&f),
-        }
-    }
-}
-
-/// Both shapes without serde's `untagged` (which buffers the whole value first, and costs
-/// the `.wasm` its buffering machinery): `error` is read as either a string or an object.
-impl<'de> Deserialize<'de> for Envelope {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Raw {
-            error: Option<ErrorField>,
-            details: Option<String>,
-        }
-        match Raw::deserialize(deserializer)? {
-            Raw {
-                error: Some(ErrorField::Legacy(reason)),
-                details,
-            } => Ok(Envelope::new(Some(reason), details)),
-            Raw {
-                error: Some(ErrorField::Wrapped(envelope)),
-                ..
-            } => Ok(envelope),
-            Raw { error: None, .. } => Err(serde::de::Error::custom("not an error envelope")),
-        }
-    }
-}
-
-/// The `error` field of an envelope.
-enum ErrorField {
-    /// Nodes older than mid-2022: `{"error": "ERR_…", "details": "…"}`.
-    Legacy(String),
-    /// `{"error": {"code": 401, "reason": "…", "details": "…"}}`.
-    Wrapped(Envelope),
-}
-
-impl<'de> Deserialize<'de> for ErrorField {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = ErrorField;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or an object")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<ErrorField, E> {
-                Ok(ErrorField::Legacy(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<ErrorField, E> {
-                Ok(ErrorField::Legacy(v))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ErrorField, A::Error> {
-                let mut envelope = Envelope::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "reason" => envelope.reason = map.next_value()?,
-                        "details" => envelope.details = map.next_value()?,
-                        _ => map.next_value::<serde::de::IgnoredAny>().map(drop)?,
-                    }
-                }
-                Ok(ErrorField::Wrapped(envelope))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
-}
+/// Appended to the message of a create that failed without a clear answer.
+pub(crate) const MAYBE_CREATED: &str =
+    "The node may have created the key anyway: list the keys before trying again.";
 
 /// `input` between double quotes, with `"`, `\` and control characters escaped like Rust's
 /// `{:?}` does: how messages quote what the user typed, without `{:?}` (whose escaping code
@@ -446,16 +367,21 @@ pub(crate) fn excerpt(body: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn from_body(status: u16, body: &str) -> Error {
-        let envelope = serde_json::from_str::<Envelope>(body).ok();
-        Error::from_response(status, envelope, body)
+    fn status(status: u16, reason: Option<&str>, details: Option<&str>) -> Error {
+        Error::Status {
+            status,
+            reason: reason.map(Into::into),
+            details: details.map(Into::into),
+            note: None,
+        }
     }
 
     #[test]
-    fn current_envelope_gives_reason_and_details() {
-        let e = from_body(
+    fn a_status_error_says_status_reason_details_and_note() {
+        let e = status(
             401,
-            r#"{"error":{"code":401,"reason":"ERR_INVALID_TOKEN","details":"api key does not exist"}}"#,
+            Some("ERR_INVALID_TOKEN"),
+            Some("api key does not exist"),
         );
         assert_eq!(e.kind(), ErrorKind::Unauthorized);
         assert_eq!(e.status(), Some(401));
@@ -465,43 +391,31 @@ mod tests {
             e.to_string(),
             "Estuary node answered 401 ERR_INVALID_TOKEN: api key does not exist"
         );
-    }
-
-    #[test]
-    fn legacy_envelope_gives_reason_and_details() {
-        let e = from_body(
-            401,
-            r#"{"error":"ERR_TOKEN_EXPIRED","details":"token expired"}"#,
+        assert_eq!(
+            status(504, None, None).to_string(),
+            "Estuary node answered 504"
         );
-        assert_eq!(e.reason(), Some("ERR_TOKEN_EXPIRED"));
-        assert_eq!(e.details(), Some("token expired"));
+        assert_eq!(
+            status(504, None, None)
+                .with_note("a")
+                .with_note("b")
+                .to_string(),
+            "Estuary node answered 504. a. b"
+        );
     }
 
     #[test]
     fn html_body_gives_a_short_readable_excerpt() {
-        let e = from_body(
-            502,
-            "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+        let body = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+        assert_eq!(
+            excerpt(body).as_deref(),
+            Some("502 Bad Gateway 502 Bad Gateway nginx")
         );
-        assert_eq!(e.kind(), ErrorKind::Server);
-        assert_eq!(e.reason(), None);
-        assert_eq!(e.details(), Some("502 Bad Gateway 502 Bad Gateway nginx"));
-    }
-
-    #[test]
-    fn empty_body_has_no_details() {
-        let e = from_body(504, "");
-        assert_eq!(e.status(), Some(504));
-        assert_eq!(e.details(), None);
-        assert_eq!(e.to_string(), "Estuary node answered 504");
-    }
-
-    #[test]
-    fn json_that_is_not_an_envelope_is_excerpted() {
-        let e = from_body(418, r#"{"message":"teapot"}"#);
-        assert_eq!(e.kind(), ErrorKind::Http);
-        assert_eq!(e.reason(), None);
-        assert_eq!(e.details(), Some(r#"{"message":"teapot"}"#));
+        assert_eq!(excerpt(""), None);
+        assert_eq!(
+            excerpt(r#"{"message":"teapot"}"#).as_deref(),
+            Some(r#"{"message":"teapot"}"#)
+        );
     }
 
     #[test]

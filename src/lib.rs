@@ -22,11 +22,15 @@ mod api_keys;
 #[cfg(target_arch = "wasm32")]
 mod call;
 #[cfg(target_arch = "wasm32")]
+mod call_core;
+#[cfg(target_arch = "wasm32")]
 mod cancel;
 #[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod decode;
+#[cfg(target_arch = "wasm32")]
+mod error_body;
 #[cfg(target_arch = "wasm32")]
 mod http;
 /// The `#[wasm_bindgen]` facade of the npm package (feature `js`).
@@ -43,7 +47,6 @@ pub use expiry::Expiry;
 pub use limits::{DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES, MAX_TIMEOUT};
 pub use models::{ApiKey, ExportV1, JsonValue, Perms, UserExport, UserStats};
 pub use token::token_hash;
-pub use url::DEFAULT_BASE_URL;
 
 #[cfg(target_arch = "wasm32")]
 pub use call::{Call, CallFuture, KeyRef};

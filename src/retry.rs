@@ -1,4 +1,17 @@
-//! When to retry, and how long to wait: pure arithmetic, so it is tested natively.
+//! When to retry, and how long to wait: pure rules, so they are tested natively.
+
+use crate::error::Error;
+
+/// Network errors (a body cut off mid-read included) and the statuses that mean "try again
+/// later" (docs/estuary-node.md "Rate limit": 429 above 200 requests/s; proxies in front of
+/// nodes answer 502/503/504).
+pub(crate) fn retryable(error: &Error) -> bool {
+    match error {
+        Error::Network { .. } => true,
+        Error::Status { status, .. } => matches!(status, 429 | 502 | 503 | 504),
+        _ => false,
+    }
+}
 
 /// First backoff window; it doubles with each retry.
 pub(crate) const BACKOFF_BASE_MS: f64 = 300.0;

@@ -3,10 +3,6 @@
 use crate::error::Error;
 use crate::text::cat;
 
-/// Where the API's own docs point. That hosted instance was discontinued in 2023: pass the
-/// URL of your own node (a self-hosted node listens on `http://localhost:3004`).
-pub const DEFAULT_BASE_URL: &str = "https://api.estuary.tech";
-
 /// Checks that `input` is an absolute `http(s)` URL and returns it without trailing slashes.
 ///
 /// A path prefix is kept (`https://example.org/estuary`). Credentials, a query or a fragment

@@ -1,12 +1,14 @@
-//! Reading JS option objects. Every wrong type is an `invalid_input` error, never a panic.
+//! Reading JS option objects. Every wrong type is an `invalid_input` error, never a panic;
+//! the limits and their messages are the core's (`crate::limits`).
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
+use crate::call_core::CallOptions;
 use crate::error::Error;
-use crate::http::CallOptions;
+use crate::limits::{retries_from_js, timeout_ms_from_js};
 use crate::text::cat;
 
 /// `undefined`/`null` → `None`; an object → `Some`; anything else is refused.
@@ -41,33 +43,39 @@ pub(crate) fn string_field(object: &Object, key: &str) -> Result<Option<String>,
     }
 }
 
-/// An optional timeout in milliseconds: a whole number from 0 (none) to 2^31 − 1.
-pub(crate) fn timeout_field(object: &Object, key: &str) -> Result<Option<u32>, Error> {
+/// An optional number field, checked by `check` (one of `crate::limits`' JS readers).
+pub(crate) fn limit_field(
+    object: &Object,
+    key: &str,
+    check: fn(f64) -> Result<u32, Error>,
+) -> Result<Option<u32>, Error> {
     match field(object, key)? {
         None => Ok(None),
-        Some(v) => match v.as_f64() {
-            Some(n) if n.fract() == 0.0 && (0.0..=2_147_483_647.0).contains(&n) => {
-                Ok(Some(n as u32))
-            }
-            _ => Err(Error::invalid(cat!(
-                key,
-                " must be a whole number of milliseconds from 0 (no timeout) to 2147483647"
-            ))),
-        },
+        // A non-number is NaN here, which every check refuses with its message.
+        Some(v) => check(v.as_f64().unwrap_or(f64::NAN)).map(Some),
     }
 }
 
-/// An optional retry count: a whole number from 0 to 10.
-pub(crate) fn retries_field(object: &Object, key: &str) -> Result<Option<u32>, Error> {
-    match field(object, key)? {
-        None => Ok(None),
-        Some(v) => match v.as_f64() {
-            Some(n) if n.fract() == 0.0 && (0.0..=10.0).contains(&n) => Ok(Some(n as u32)),
-            _ => Err(Error::invalid(cat!(
-                key,
-                " must be a whole number from 0 to 10"
-            ))),
-        },
+/// `timeoutMs` (ms, `0` = none).
+pub(crate) fn timeout_field(object: &Object) -> Result<Option<u32>, Error> {
+    limit_field(object, "timeoutMs", timeout_ms_from_js)
+}
+
+/// `maxRetries`.
+pub(crate) fn retries_field(object: &Object) -> Result<Option<u32>, Error> {
+    limit_field(object, "maxRetries", retries_from_js)
+}
+
+/// An `AbortSignal`, from this realm or another (an iframe's, a `vm` context's): checked by
+/// its shape rather than with `instanceof`, which is false across realms.
+fn abort_signal(value: JsValue) -> Result<AbortSignal, Error> {
+    let is_signal = value.is_object()
+        && Reflect::get(&value, &"aborted".into()).is_ok_and(|a| a.as_bool().is_some())
+        && Reflect::get(&value, &"addEventListener".into()).is_ok_and(|f| f.is_function());
+    if is_signal {
+        Ok(value.unchecked_into())
+    } else {
+        Err(Error::invalid("signal must be an AbortSignal"))
     }
 }
 
@@ -79,14 +87,11 @@ pub(crate) fn call_options(value: &JsValue) -> Result<CallOptions, Error> {
     let signal = match field(&object, "signal")? {
         None => None,
         Some(v) if v.is_null() => None,
-        Some(v) => Some(
-            v.dyn_into::<AbortSignal>()
-                .map_err(|_| Error::invalid("signal must be an AbortSignal"))?,
-        ),
+        Some(v) => Some(abort_signal(v)?),
     };
     Ok(CallOptions {
         signal,
-        timeout_ms: timeout_field(&object, "timeoutMs")?,
-        max_retries: retries_field(&object, "maxRetries")?,
+        timeout_ms: timeout_field(&object)?,
+        max_retries: retries_field(&object)?,
     })
 }

@@ -1,8 +1,8 @@
-//! `EstuaryUser`: the exported class. Each method reads its JS arguments, clones the client
-//! handle (so `free()` during a call is harmless) and returns a typed `Promise`.
+//! `EstuaryUser`: the exported class. Each method converts its JS arguments to the core's
+//! types, sends them through the one core (`Client::call`) and returns its answer as a typed
+//! `Promise`; the client handle is cloned first, so `free()` during a call is harmless.
 
-use std::future::Future;
-use std::pin::Pin;
+use std::time::Duration;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -11,16 +11,11 @@ use wasm_bindgen_futures::future_to_promise;
 use super::convert::{call_options, optional_object, retries_field, string_field, timeout_field};
 use super::error::to_js;
 use crate::call::KeyRef;
+use crate::call_core::Endpoint;
 use crate::client::Client;
-use crate::decode::{self, InPlace};
 use crate::error::Error;
 use crate::expiry::Expiry;
-use crate::limits::{DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS};
 use crate::models::{ApiKey, CreateApiKeyParams, Perms};
-use crate::user::Get;
-
-// Docs on exports are copied into the JS glue that every user downloads, so they are kept
-// to one line; the details are in the README and the TypeScript interfaces (types.rs).
 
 /// A client for the user API of one Estuary node, as one user.
 #[wasm_bindgen]
@@ -54,8 +49,7 @@ impl EstuaryUser {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        // Checked in place and returned as parsed: no copy of a long list.
-        self.get_checked(Get::ApiKeys, decode::check_api_keys, options)
+        self.run(Ok(Endpoint::ListApiKeys), options)
     }
 
     /// Creates a key (`POST /user/api-keys`); its `token` is shown only here. Never retried.
@@ -65,21 +59,7 @@ impl EstuaryUser {
         #[wasm_bindgen(unchecked_optional_param_type = "CreateApiKeyParams")] params: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        let params = match create_params(&params) {
-            Ok(params) => params,
-            Err(e) => return Promise::reject(&to_js(&e)),
-        };
-        let client = self.client.clone();
-        run(options, |opts| {
-            Box::pin(async move {
-                let json = client
-                    .create_api_key_json::<InPlace>(&params, &opts)
-                    .await?;
-                // A 2xx that does not decode still very likely made the key.
-                decode::check_api_key(&json).map_err(crate::api_keys::maybe_created)?;
-                Ok(json)
-            })
-        })
+        self.run(create_params(&params).map(Endpoint::CreateApiKey), options)
     }
 
     /// Revokes a key by token, `tokenHash` or `ApiKey` (`DELETE /user/api-keys/{key}`).
@@ -93,25 +73,7 @@ impl EstuaryUser {
         key_or_hash: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        let (segment, legacy_row) = match revoke_target(&key_or_hash) {
-            Ok(target) => target,
-            Err(e) => return Promise::reject(&to_js(&e)),
-        };
-        let client = self.client.clone();
-        run(options, |opts| {
-            Box::pin(async move {
-                client
-                    .revoke_api_key_with::<InPlace>(
-                        KeyRef {
-                            segment: &segment,
-                            legacy_row,
-                        },
-                        &opts,
-                    )
-                    .await?;
-                Ok(JsValue::UNDEFINED)
-            })
-        })
+        self.run(revoke_target(&key_or_hash), options)
     }
 
     /// The user's contents and deals (`GET /user/export`); not paginated.
@@ -120,8 +82,7 @@ impl EstuaryUser {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        // Checked without copying: it can be megabytes.
-        self.get_checked(Get::Export, decode::check_export, options)
+        self.run(Ok(Endpoint::ExportData), options)
     }
 
     /// Bytes stored and pin count (`GET /user/stats`).
@@ -130,29 +91,24 @@ impl EstuaryUser {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: JsValue,
     ) -> Promise {
-        // Checked in place and returned as parsed: plain numbers, exact up to 2^53 like the
-        // JSON the node sent (README).
-        self.get_checked(Get::Stats, decode::check_stats, options)
+        self.run(Ok(Endpoint::GetStats), options)
     }
 }
 
 impl EstuaryUser {
-    /// A GET whose answer is checked in place and returned as parsed: one async body for the
-    /// three GETs (each distinct future would add its own state machine to the `.wasm`).
-    fn get_checked(
-        &self,
-        get: Get,
-        check: fn(&JsValue) -> Result<(), Error>,
-        options: JsValue,
-    ) -> Promise {
+    /// Converts the call options, then sends `endpoint` through the core; every failure
+    /// rejects with an `EstuaryError`. One function for every method, so the `.wasm` has one
+    /// promise adapter.
+    fn run(&self, endpoint: Result<Endpoint, Error>, options: JsValue) -> Promise {
+        let call = endpoint.and_then(|endpoint| Ok((endpoint, call_options(&options)?)));
+        let (endpoint, options) = match call {
+            Ok(call) => call,
+            Err(e) => return Promise::reject(&to_js(&e)),
+        };
         let client = self.client.clone();
-        run(options, move |opts| {
-            Box::pin(async move {
-                let json = client.get_json::<InPlace>(get, &opts).await?;
-                check(&json)?;
-                Ok(json)
-            })
-        })
+        future_to_promise(
+            async move { client.call(endpoint, &options).await.map_err(|e| to_js(&e)) },
+        )
     }
 }
 
@@ -178,32 +134,30 @@ pub fn check_expiry(#[wasm_bindgen(unchecked_param_type = "string")] expiry: JsV
     problem.map_or(JsValue::NULL, JsValue::from)
 }
 
-/// One call of the facade, boxed so that every method shares one promise adapter (each
-/// distinct future type would otherwise add its own copy of it to the `.wasm`).
-type Call = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;
-
-/// Reads the call options, then runs the call; every failure rejects with an EstuaryError.
-fn run(options: JsValue, call: impl FnOnce(crate::http::CallOptions) -> Call) -> Promise {
-    let options = match call_options(&options) {
-        Ok(options) => options,
-        Err(e) => return Promise::reject(&to_js(&e)),
-    };
-    let future = call(options);
-    future_to_promise(async move { future.await.map_err(|e| to_js(&e)) })
-}
-
+/// `{ token, baseUrl, timeoutMs?, maxRetries? }`, through the Rust builder: the same checks
+/// and messages as a Rust client's.
 fn client_options(value: &JsValue) -> Result<Client, Error> {
     let object = optional_object(value, "EstuaryUser options")?.ok_or_else(|| {
-        Error::invalid("new EstuaryUser({ token, baseUrl?, timeoutMs? }) needs an options object")
+        Error::invalid(
+            "new EstuaryUser({ token, baseUrl }) needs an options object, such as \
+             { token: \"EST…ARY\", baseUrl: \"http://localhost:3004\" }",
+        )
     })?;
     let token =
         string_field(&object, "token")?.ok_or_else(|| Error::invalid("token is required"))?;
-    let base_url = string_field(&object, "baseUrl")?;
-    // Checked here, in the facade's own terms (`timeoutMs`: 0 is none); the builder's
-    // `Duration` checks would say `timeout`.
-    let timeout_ms = timeout_field(&object, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS);
-    let max_retries = retries_field(&object, "maxRetries")?.unwrap_or(DEFAULT_MAX_RETRIES);
-    Client::with_limits(&token, base_url.as_deref(), timeout_ms, max_retries)
+    let mut builder = Client::builder(token);
+    if let Some(base_url) = string_field(&object, "baseUrl")? {
+        builder = builder.base_url(base_url);
+    }
+    builder = match timeout_field(&object)? {
+        None => builder,
+        Some(0) => builder.no_timeout(),
+        Some(ms) => builder.timeout(Duration::from_millis(ms.into())),
+    };
+    if let Some(retries) = retries_field(&object)? {
+        builder = builder.max_retries(retries);
+    }
+    builder.build()
 }
 
 fn create_params(value: &JsValue) -> Result<CreateApiKeyParams, Error> {
@@ -222,10 +176,10 @@ fn create_params(value: &JsValue) -> Result<CreateApiKeyParams, Error> {
     })
 }
 
-/// The segment to send, and whether it is a legacy row's token (see `KeyRef`).
-fn revoke_target(value: &JsValue) -> Result<(String, bool), Error> {
+/// A revoke of a plaintext token, a `tokenHash`, or an `ApiKey` (see `KeyRef`).
+fn revoke_target(value: &JsValue) -> Result<Endpoint, Error> {
     if let Some(key) = value.as_string() {
-        return Ok((key, false));
+        return Ok(KeyRef::from(&key).endpoint());
     }
     let object = optional_object(value, "revokeApiKey's argument")?
         .ok_or_else(|| Error::invalid("revokeApiKey needs a key, a tokenHash or an ApiKey"))?;
@@ -234,6 +188,5 @@ fn revoke_target(value: &JsValue) -> Result<(String, bool), Error> {
         token_hash: string_field(&object, "tokenHash")?.unwrap_or_default(),
         ..ApiKey::default()
     };
-    let target = KeyRef::from(&key);
-    Ok((target.segment.to_owned(), target.legacy_row))
+    Ok(KeyRef::from(&key).endpoint())
 }

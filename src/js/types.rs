@@ -9,9 +9,9 @@ const TYPES: &'static str = r#"
 export interface EstuaryUserOptions {
   /** An API key or session token of the user (`EST…ARY`). Never logged or put in a URL. */
   token: string;
-  /** The node's URL, optionally with a path prefix. Default `https://api.estuary.tech`
-   * (discontinued in 2023: use your own node, e.g. `http://localhost:3004`). */
-  baseUrl?: string;
+  /** The node's URL, optionally with a path prefix, e.g. `http://localhost:3004`. Required:
+   * there is no default host (the hosted `api.estuary.tech` was discontinued in 2023). */
+  baseUrl: string;
   /** Per-call timeout in milliseconds, retries included. Default 30000; 0 means none. */
   timeoutMs?: number;
   /** Retries of GET and DELETE calls on network errors, 429, 502, 503 and 504, with
@@ -22,7 +22,8 @@ export interface EstuaryUserOptions {
 
 /** Options of every call. */
 export interface CallOptions {
-  /** Aborts the call (rejects with kind `"aborted"`). */
+  /** Aborts the call (rejects with kind `"aborted"`). A signal from another realm (an
+   * iframe, a `vm` context) works too. */
   signal?: AbortSignal;
   /** Overrides the client's timeout for this call; 0 means none. */
   timeoutMs?: number;
@@ -100,8 +101,10 @@ export class EstuaryError extends Error {
   readonly reason?: string;
   /** The node's `details`, or a short excerpt of a non-JSON error body. */
   readonly details?: string;
-  /** `aborted`: the caller's `signal.reason`; `network`: what `fetch` rejected with;
-   * `timeout` that cut a wait between retries: the last try's `EstuaryError`. */
+  /** `aborted`: the caller's `signal.reason`. `network`: an `Error` (a `TypeError` for the
+   * platform's network failures) with the `name` and `message` that `fetch` rejected with,
+   * tokens masked. `timeout` after a retry began (in the wait before a retry, or in the
+   * retried try itself): the last failed try's `EstuaryError`. */
   readonly cause?: unknown;
 }
 "#;

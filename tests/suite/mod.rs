@@ -8,4 +8,5 @@ mod keys;
 mod retries;
 mod rust_api;
 mod secrets;
+mod tries;
 mod user;

@@ -63,11 +63,6 @@ fn base_url_is_normalised_and_may_carry_a_prefix() {
         user.base_url().as_string().unwrap(),
         "http://127.0.0.1:3004/estuary"
     );
-    let user = EstuaryUser::new(obj(&[("token", TOKEN.into())])).unwrap();
-    assert_eq!(
-        user.base_url().as_string().unwrap(),
-        "https://api.estuary.tech"
-    );
 }
 
 #[wasm_bindgen_test]

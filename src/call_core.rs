@@ -1,0 +1,208 @@
+//! The one path of every call, for the Rust API and the JS facade alike: what an endpoint
+//! sends, then each try (send → status → body → error envelope) under one timeout and one
+//! signal, retried as a whole.
+//!
+//! [`Client::call`] hands back the answer as the platform parsed it and checked in place
+//! (`decode::check_*`): the facade returns it as it is, so a 10,000-key list or a 5 MB export
+//! is never copied into wasm; the Rust API decodes it into its models with serde.
+
+use wasm_bindgen::JsValue;
+use web_sys::AbortSignal;
+
+use crate::cancel::CallSignal;
+use crate::client::Client;
+use crate::decode;
+use crate::error::{Error, MAYBE_CREATED};
+use crate::http::{has_fetch, Method};
+use crate::models::CreateApiKeyParams;
+use crate::retry::{backoff_ms, retryable};
+use crate::text::cat;
+use crate::url::{path_segment, query_string};
+
+/// What a call asks for.
+#[derive(Clone, Debug)]
+pub(crate) enum Endpoint {
+    ListApiKeys,
+    CreateApiKey(CreateApiKeyParams),
+    /// A plaintext token or a `tokenHash`; `legacy_row`: see [`crate::KeyRef`].
+    RevokeApiKey {
+        segment: Secret,
+        legacy_row: bool,
+    },
+    GetStats,
+    ExportData,
+}
+
+/// A string that may be a token: its `Debug` never shows it.
+#[derive(Clone)]
+pub(crate) struct Secret(pub(crate) String);
+
+impl core::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// What one call asks of the core, beyond its endpoint.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CallOptions {
+    /// Cancels the call when it fires (error kind `aborted`).
+    pub(crate) signal: Option<AbortSignal>,
+    /// Overrides the client's timeout for this call, in ms; `Some(0)` means none. The
+    /// timeout covers the whole call, retries and their waits included.
+    pub(crate) timeout_ms: Option<u32>,
+    /// Overrides the client's retry count for this call (GET and DELETE only).
+    pub(crate) max_retries: Option<u32>,
+}
+
+/// A check of a 2xx answer's parsed body (`decode::check_*`).
+type Check = fn(&JsValue) -> Result<(), Error>;
+
+/// An endpoint made into a request, before anything is sent.
+pub(crate) struct Prepared {
+    pub(crate) method: Method,
+    /// The path and query, every value encoded, starting with `/`.
+    pub(crate) path: String,
+    /// How messages name the call (`"GET /user/stats"`): never the path, whose segment may
+    /// be a token.
+    pub(crate) what: &'static str,
+    /// A path segment that may be a token (a revoke's, unless it is a hash): the platform
+    /// may quote the URL in its errors (Deno in the message, Bun in `path`) and a proxy may
+    /// echo it in an error body, so this text is redacted wherever it appears.
+    pub(crate) secret: Option<String>,
+    /// How the 2xx body is checked; `None`: it is read and discarded (a revoke's empty 200,
+    /// docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}").
+    check: Option<Check>,
+}
+
+impl Client {
+    /// Sends `endpoint` and returns its checked answer (`undefined` for a revoke).
+    ///
+    /// GET and DELETE are idempotent and are retried on network errors (a body cut off
+    /// mid-read included), 429, 502, 503 and 504; POST never is (a create sent twice makes
+    /// two keys, docs/estuary-node.md "POST /user/api-keys").
+    pub(crate) async fn call(
+        &self,
+        endpoint: Endpoint,
+        options: &CallOptions,
+    ) -> Result<JsValue, Error> {
+        let connection = &*self.connection;
+        let request = self.prepare(endpoint)?;
+        if !has_fetch() {
+            return Err(Error::invalid(
+                "this JavaScript environment has no fetch function; nothing was sent",
+            ));
+        }
+        let timeout = options.timeout_ms.unwrap_or(connection.timeout_ms);
+        // Fails with `aborted` when the caller's signal has already fired: nothing is sent.
+        let mut cancel = CallSignal::new(options.signal.as_ref(), timeout)?;
+        let retries = match request.method {
+            Method::Get | Method::Delete => options.max_retries.unwrap_or(connection.max_retries),
+            Method::Post => 0,
+        };
+        let url = cat!(connection.base_url, request.path);
+        let mut attempt = 0;
+        let json = loop {
+            let failure = match connection.try_once(&request, &url, &mut cancel).await {
+                Ok(json) => break json,
+                Err(failure) => failure,
+            };
+            if attempt >= retries || !retryable(&failure.error) {
+                return Err(request.after_sending(failure.error));
+            }
+            let wait = backoff_ms(attempt, js_sys::Math::random(), failure.retry_after);
+            cancel.sleep(wait, failure.error).await?;
+            attempt += 1;
+        };
+        cancel.settle();
+        match request.check {
+            Some(check) => check(&json).map(|()| json),
+            None => Ok(JsValue::UNDEFINED),
+        }
+        .map_err(|error| request.after_sending(error))
+    }
+
+    fn prepare(&self, endpoint: Endpoint) -> Result<Prepared, Error> {
+        let get = |path: &str, what, check: Check| Prepared {
+            method: Method::Get,
+            path: path.into(),
+            what,
+            secret: None,
+            check: Some(check),
+        };
+        Ok(match endpoint {
+            Endpoint::ListApiKeys => get(
+                "/user/api-keys",
+                "GET /user/api-keys",
+                decode::check_api_keys,
+            ),
+            Endpoint::GetStats => get("/user/stats", "GET /user/stats", decode::check_stats),
+            Endpoint::ExportData => get("/user/export", "GET /user/export", decode::check_export),
+            Endpoint::CreateApiKey(params) => Prepared {
+                method: Method::Post,
+                // Parameters are query parameters only; the node ignores any body
+                // (docs/estuary-node.md "POST /user/api-keys").
+                path: cat!("/user/api-keys", query_string(params.query_pairs())),
+                what: "POST /user/api-keys",
+                secret: None,
+                check: Some(decode::check_api_key),
+            },
+            Endpoint::RevokeApiKey {
+                segment,
+                legacy_row,
+            } => {
+                let token = &self.connection.token;
+                // The client's own token never travels in a URL: its hash revokes it as well,
+                // unless it is a legacy row's, which has no hash to match (docs/estuary-node.md
+                // "DELETE /user/api-keys/{key_or_hash}").
+                let key_or_hash = if !legacy_row && segment.0 == token.expose() {
+                    token.hash()
+                } else {
+                    segment.0
+                };
+                let encoded = path_segment("the key or hash to revoke", &key_or_hash)?;
+                // Anything but a hash may be a token, whatever its shape (the node does not
+                // check one).
+                let secret = (!looks_like_hash(&key_or_hash)).then(|| encoded.clone());
+                Prepared {
+                    method: Method::Delete,
+                    path: cat!("/user/api-keys/", encoded),
+                    what: "DELETE /user/api-keys/{key}",
+                    secret,
+                    check: None,
+                }
+            }
+        })
+    }
+}
+
+impl Prepared {
+    /// Whether the 2xx body is read only to its end (a revoke's).
+    pub(crate) fn discards_body(&self) -> bool {
+        self.check.is_none()
+    }
+
+    /// A failure after the request may have reached the node. A create that got no clear
+    /// answer (no answer, a cut-off or undecodable one, or a gateway's 502/503/504, which says
+    /// nothing of what the node did) may still have made the key.
+    fn after_sending(&self, error: Error) -> Error {
+        let unclear = match &error {
+            Error::Status { status, .. } => matches!(status, 502..=504),
+            Error::InvalidInput { .. } => false,
+            _ => true,
+        };
+        if self.method == Method::Post && unclear {
+            error.with_note(MAYBE_CREATED)
+        } else {
+            error
+        }
+    }
+}
+
+/// The shape of a `tokenHash`: 43 characters of base64url (SHA-256, no padding).
+fn looks_like_hash(segment: &str) -> bool {
+    segment.len() == 43
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}

@@ -1,0 +1,132 @@
+//! A non-2xx answer made into an [`Error::Status`]: its body read up to a bound, the node's
+//! error envelope read from it, secrets redacted, and a redirect explained.
+
+use gloo_net::http::Response;
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::ReadableStreamDefaultReader;
+
+use crate::call_core::Prepared;
+use crate::cancel::CallSignal;
+use crate::decode::envelope;
+use crate::error::Error;
+use crate::http::{parse_json, Connection};
+use crate::limits::MAX_ERROR_BODY;
+use crate::text::cat;
+use crate::token::{mask_tokens, redact};
+
+/// The error of a non-2xx `response`; the cancellation's error if the call was cancelled
+/// while the body was read.
+pub(crate) async fn read(
+    response: Response,
+    request: &Prepared,
+    connection: &Connection,
+    cancel: &mut CallSignal,
+) -> Error {
+    let status = response.status();
+    let note = redirect_note(&response, request, &connection.base_url);
+    let text = match read_bounded(web_sys::Response::from(response)).await {
+        Ok(text) => text,
+        // A body cut short still leaves the status to report, unless the call was
+        // cancelled meanwhile.
+        Err(()) => match cancel.cause() {
+            Some(cause) => return cancel.error(cause),
+            None => String::new(),
+        },
+    };
+    // The client's own token, a revoke's segment, and anything shaped like a token (a
+    // proxy's error page may echo a legacy revoke's path) are never shown.
+    let hide = |text: String| {
+        let text = connection.token.redact(text);
+        let text = match &request.secret {
+            Some(secret) => redact(text, secret),
+            None => text,
+        };
+        mask_tokens(text)
+    };
+    let found = parse_json(&JsValue::from_str(&text))
+        .ok()
+        .and_then(|json| envelope(&json));
+    let (reason, details) = match found {
+        Some(envelope) => (envelope.reason.map(hide), envelope.details.map(hide)),
+        // JSON escapes (`\u0045ST…`) are matched by `mask_tokens` too.
+        None => (None, crate::error::excerpt(&hide(text))),
+    };
+    Error::Status {
+        status,
+        reason,
+        details,
+        note,
+    }
+}
+
+/// At most [`MAX_ERROR_BODY`] bytes of the body, as text; the rest is cancelled, unread. Two
+/// strings and an excerpt are all an error shows, and a proxy's multi-megabyte error page
+/// must not grow the module's memory for good (wasm memory never shrinks). `Err` when the
+/// body could not be read to its end or the bound.
+async fn read_bounded(response: web_sys::Response) -> Result<String, ()> {
+    let Some(body) = response.body() else {
+        return Ok(String::new());
+    };
+    let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    let done = JsValue::from_str("done");
+    let value = JsValue::from_str("value");
+    while bytes.len() < MAX_ERROR_BODY {
+        let chunk = JsFuture::from(reader.read()).await.map_err(drop)?;
+        if Reflect::get(&chunk, &done).ok().and_then(|d| d.as_bool()) != Some(false) {
+            break;
+        }
+        let Ok(chunk) = Reflect::get(&chunk, &value).and_then(|v| v.dyn_into::<Uint8Array>())
+        else {
+            break;
+        };
+        let room = (MAX_ERROR_BODY - bytes.len()).min(chunk.length() as usize) as u32;
+        bytes.extend_from_slice(&chunk.subarray(0, room).to_vec());
+    }
+    if bytes.len() >= MAX_ERROR_BODY {
+        // Whatever is left, possibly megabytes, is never read. Awaited, so that a rejection
+        // (a stream that failed meanwhile) is handled rather than reported as unhandled.
+        let _ = JsFuture::from(reader.cancel()).await;
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// What to tell the user when the answer followed or is a redirect: fetch drops the
+/// `Authorization` header when a redirect leaves the origin (http → https is one), so the
+/// node then answers 401 for a token that is fine.
+fn redirect_note(response: &Response, request: &Prepared, base_url: &str) -> Option<String> {
+    let (to, how) = if response.redirected() {
+        (response.url(), "the request was redirected")
+    } else if (300..400).contains(&response.status()) {
+        let to = response.headers().get("Location").unwrap_or_default();
+        (
+            to,
+            "the node answered with a redirect that fetch did not follow",
+        )
+    } else {
+        return None;
+    };
+    // The base URL the redirect points at: the target without the path that was asked for.
+    let target = to
+        .strip_suffix(request.path.as_str())
+        .filter(|base| base.starts_with("http") && *base != base_url)
+        .map(str::to_owned)
+        .or_else(|| web_sys::Url::new(&to).ok().map(|url| url.origin()))
+        .filter(|origin| origin.starts_with("http"));
+    Some(match target {
+        Some(target) => cat!(
+            how,
+            ", and redirects drop the Authorization header: use \"",
+            mask_tokens(target),
+            "\" as baseUrl"
+        ),
+        None => cat!(
+            how,
+            ", and redirects drop the Authorization header: use the URL the node redirects \
+             to as baseUrl"
+        ),
+    })
+}
