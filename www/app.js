@@ -207,9 +207,13 @@ function loadInitialConnection() {
   // server; a `?token=` is not read (it has already travelled to the page's server) but is
   // still removed from the address bar.
   const fragment = new URLSearchParams(location.hash.slice(1));
-  $('base-url').value = params.get('baseUrl') ?? saved?.baseUrl ?? DEFAULT_BASE_URL;
-  $('token').value = fragment.get('token') ?? saved?.token ?? '';
-  $('remember').checked = Boolean(saved?.token);
+  const linked = params.get('baseUrl');
+  $('base-url').value = linked ?? saved?.baseUrl ?? DEFAULT_BASE_URL;
+  // A remembered token belongs to the remembered node: a link that names another node gets
+  // an empty token field, so that one click on Connect cannot send the token there.
+  const savedToken = saved?.token && (linked === null || sameNode(linked, saved.baseUrl)) ? saved.token : '';
+  $('token').value = fragment.get('token') ?? savedToken;
+  $('remember').checked = Boolean(savedToken);
   // Never leave a token in the address bar (history, screenshots, referrers).
   if (params.has('token') || fragment.has('token')) {
     params.delete('token');
@@ -218,6 +222,13 @@ function loadInitialConnection() {
     const h = fragment.toString();
     history.replaceState(null, '', `${location.pathname}${q ? `?${q}` : ''}${h ? `#${h}` : ''}`);
   }
+}
+
+/** Whether two base URLs as typed name the same node (case of the scheme and host, and
+ * trailing slashes, aside). */
+function sameNode(a, b) {
+  const norm = (u) => String(u ?? '').trim().replace(/\/+$/, '').toLowerCase();
+  return norm(a) === norm(b);
 }
 
 function persistConnection() {
@@ -273,7 +284,8 @@ async function connect(event) {
   event.preventDefault();
   const errSlot = $('connection-error');
   renderError(errSlot, null);
-  const baseUrl = $('base-url').value.trim() || DEFAULT_BASE_URL;
+  // No fallback: an empty field is the library's invalid_input ("baseUrl is required").
+  const baseUrl = $('base-url').value.trim();
   const token = $('token').value.trim();
   let client;
   try {

@@ -339,6 +339,26 @@ test('demo page: security headers, a token in the query is not read', async () =
   await context.close();
 });
 
+test('demo page: a link to another node never fills in the remembered token', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${site}/www/?${new URLSearchParams({ baseUrl: node.url })}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.evaluate(([baseUrl, token]) => sessionStorage.setItem('estuary-user-demo', JSON.stringify({ baseUrl, token })), [node.url, node.token]);
+  const tokenInput = page.getByLabel('API key or session token');
+  // The remembered node: its token is filled in.
+  await page.goto(`${site}/www/?${new URLSearchParams({ baseUrl: `${node.url}/` })}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await tokenInput.inputValue(), node.token);
+  // A link to another node: the token field stays empty.
+  await page.goto(`${site}/www/?${new URLSearchParams({ baseUrl: 'http://127.0.0.2:3004' })}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.getByLabel('Node URL').inputValue(), 'http://127.0.0.2:3004');
+  assert.equal(await tokenInput.inputValue(), '', 'the remembered token is not offered to another node');
+  assert.equal(await page.getByLabel(/Remember/).isChecked(), false);
+  await context.close();
+});
+
 test('demo page: disconnect forgets, a failed re-connect keeps the session, edges of create, revoke and export', async () => {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
