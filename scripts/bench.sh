@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark: builds the release package (web target), then measures its size (budget:
-# .wasm + JS glue ≤ 32 KB gzip -9; over budget = exit 1) and runs the wasm client
+# .wasm + JS glue ≤ 34,000 B gzip -9, goal 32,000 B; over budget = exit 1) and runs the wasm client
 # against a plain fetch client in headless Chromium against the local node: per-call overhead,
 # large answers, init, memory, concurrency. Prints a table; writes bench/results/latest.json.
 #

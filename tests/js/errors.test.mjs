@@ -76,8 +76,11 @@ test("tokenHash matches the node's hash", () => {
   assert.equal(tokenHash("EST00000000-0000-0000-0000-000000000000ARY"), "oMOtaLPQu9MB6I7kHNxd1rPaLdwnpVPu6t5AkDmeFnI");
 });
 
-test("baseUrl is normalised", () => {
+test("baseUrl is normalised, and required", () => {
   const user = new EstuaryUser({ token: "ESTxARY", baseUrl: "HTTP://127.0.0.1:3004/prefix/" });
   assert.equal(user.baseUrl, "http://127.0.0.1:3004/prefix");
-  assert.equal(new EstuaryUser({ token: "ESTxARY" }).baseUrl, "https://api.estuary.tech");
+  const e = thrown(() => new EstuaryUser({ token: "ESTxARY" }));
+  assert.equal(e.name, "EstuaryError");
+  assert.equal(e.kind, "invalid_input");
+  assert.match(e.message, /baseUrl .*http:\/\/localhost:3004/);
 });
