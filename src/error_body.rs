@@ -2,11 +2,11 @@
 //! error envelope read from it, secrets redacted, and a redirect explained.
 
 use gloo_net::http::Response;
-use js_sys::{Reflect, Uint8Array};
+use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::ReadableStreamDefaultReader;
+use web_sys::{Blob, ReadableStreamDefaultReader};
 
 use crate::call_core::Prepared;
 use crate::cancel::CallSignal;
@@ -16,6 +16,7 @@ use crate::http::{parse_json, Connection};
 use crate::limits::MAX_ERROR_BODY;
 use crate::text::cat;
 use crate::token::{mask_tokens, redact};
+use crate::url::origin;
 
 /// The error of a non-2xx `response`; the cancellation's error if the call was cancelled
 /// while the body was read.
@@ -33,7 +34,7 @@ pub(crate) async fn read(
         // cancelled meanwhile.
         Err(()) => match cancel.cause() {
             Some(cause) => return cancel.error(cause),
-            None => String::new(),
+            None => JsValue::from_str(""),
         },
     };
     // The client's own token, a revoke's segment, and anything shaped like a token (a
@@ -46,13 +47,16 @@ pub(crate) async fn read(
         };
         mask_tokens(text)
     };
-    let found = parse_json(&JsValue::from_str(&text))
-        .ok()
-        .and_then(|json| envelope(&json));
+    // Parsed where it is, in JS: only the envelope's two strings, or the text for an
+    // excerpt, are copied into wasm.
+    let found = parse_json(&text).ok().and_then(|json| envelope(&json));
     let (reason, details) = match found {
         Some(envelope) => (envelope.reason.map(hide), envelope.details.map(hide)),
         // JSON escapes (`\u0045ST…`) are matched by `mask_tokens` too.
-        None => (None, crate::error::excerpt(&hide(text))),
+        None => (
+            None,
+            crate::error::excerpt(&hide(text.as_string().unwrap_or_default())),
+        ),
     };
     Error::Status {
         status,
@@ -62,19 +66,21 @@ pub(crate) async fn read(
     }
 }
 
-/// At most [`MAX_ERROR_BODY`] bytes of the body, as text; the rest is cancelled, unread. Two
+/// At most [`MAX_ERROR_BODY`] bytes of the body, as a JS string; the rest is cancelled, unread. Two
 /// strings and an excerpt are all an error shows, and a proxy's multi-megabyte error page
-/// must not grow the module's memory for good (wasm memory never shrinks). `Err` when the
-/// body could not be read to its end or the bound.
-async fn read_bounded(response: web_sys::Response) -> Result<String, ()> {
+/// must not grow the module's memory for good (wasm memory never shrinks). The chunks stay in
+/// JS and become text there (a `Blob`): none of it is copied into wasm here. `Err`
+/// when the body could not be read to its end or the bound.
+async fn read_bounded(response: web_sys::Response) -> Result<JsValue, ()> {
     let Some(body) = response.body() else {
-        return Ok(String::new());
+        return Ok(JsValue::from_str(""));
     };
     let reader: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
-    let mut bytes = Vec::new();
+    let chunks = Array::new();
+    let mut room = MAX_ERROR_BODY as u32;
     let done = JsValue::from_str("done");
     let value = JsValue::from_str("value");
-    while bytes.len() < MAX_ERROR_BODY {
+    while room > 0 {
         let chunk = JsFuture::from(reader.read()).await.map_err(drop)?;
         if Reflect::get(&chunk, &done).ok().and_then(|d| d.as_bool()) != Some(false) {
             break;
@@ -83,50 +89,46 @@ async fn read_bounded(response: web_sys::Response) -> Result<String, ()> {
         else {
             break;
         };
-        let room = (MAX_ERROR_BODY - bytes.len()).min(chunk.length() as usize) as u32;
-        bytes.extend_from_slice(&chunk.subarray(0, room).to_vec());
+        let take = room.min(chunk.length());
+        chunks.push(&chunk.subarray(0, take));
+        room -= take;
     }
-    if bytes.len() >= MAX_ERROR_BODY {
+    if room == 0 {
         // Whatever is left, possibly megabytes, is never read. Awaited, so that a rejection
         // (a stream that failed meanwhile) is handled rather than reported as unhandled.
         let _ = JsFuture::from(reader.cancel()).await;
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let blob = Blob::new_with_u8_array_sequence(&chunks).map_err(drop)?;
+    JsFuture::from(blob.text()).await.map_err(drop)
 }
 
 /// What to tell the user when the answer followed or is a redirect: fetch drops the
 /// `Authorization` header when a redirect leaves the origin (http → https is one), so the
 /// node then answers 401 for a token that is fine.
 fn redirect_note(response: &Response, request: &Prepared, base_url: &str) -> Option<String> {
-    let (to, how) = if response.redirected() {
-        (response.url(), "the request was redirected")
-    } else if (300..400).contains(&response.status()) {
-        let to = response.headers().get("Location").unwrap_or_default();
-        (
-            to,
-            "the node answered with a redirect that fetch did not follow",
-        )
-    } else {
-        return None;
+    const DROPPED: &str =
+        ", and fetch drops the Authorization header when a redirect leaves the origin";
+    if !response.redirected() {
+        return (300..400).contains(&response.status()).then(|| {
+            cat!(
+                "the node answered with a redirect that fetch did not follow",
+                DROPPED,
+                ": use the URL it redirects to as baseUrl"
+            )
+        });
+    }
+    // The base URL the redirect points at: where it went, without the path that was asked
+    // for; else that URL's origin.
+    let to = response.url();
+    let target = match to.strip_suffix(request.path.as_str()) {
+        Some(base) if base != base_url => base,
+        _ => origin(&to),
     };
-    // The base URL the redirect points at: the target without the path that was asked for.
-    let target = to
-        .strip_suffix(request.path.as_str())
-        .filter(|base| base.starts_with("http") && *base != base_url)
-        .map(str::to_owned)
-        .or_else(|| web_sys::Url::new(&to).ok().map(|url| url.origin()))
-        .filter(|origin| origin.starts_with("http"));
-    Some(match target {
-        Some(target) => cat!(
-            how,
-            ", and redirects drop the Authorization header: use \"",
-            mask_tokens(target),
-            "\" as baseUrl"
-        ),
-        None => cat!(
-            how,
-            ", and redirects drop the Authorization header: use the URL the node redirects \
-             to as baseUrl"
-        ),
-    })
+    Some(cat!(
+        "the request was redirected",
+        DROPPED,
+        ": use \"",
+        mask_tokens(target.into()),
+        "\" as baseUrl"
+    ))
 }

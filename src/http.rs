@@ -148,11 +148,14 @@ impl Connection {
             Err(_) => Err(JsValue::UNDEFINED),
         }
         .map_err(|rejection| {
-            let message = Reflect::get(&rejection, &"message".into())
-                .ok()
-                .and_then(|m| m.as_string())
-                .unwrap_or_default();
-            self.failed(cancel, "TypeError", message, request)
+            // The body read's rejection, read the way gloo-net reads `fetch`'s.
+            let field = |key: &str| {
+                Reflect::get(&rejection, &key.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default()
+            };
+            self.failed(cancel, &field("name"), field("message"), request)
         })?;
         if request.discards_body() {
             return Ok(JsValue::UNDEFINED);
@@ -195,7 +198,9 @@ impl Connection {
             js_sys::TypeError::new(&detail).into()
         } else {
             let error = js_sys::Error::new(&detail);
-            error.set_name(name);
+            if !name.is_empty() {
+                error.set_name(name);
+            }
             error
         };
         Error::Network {
