@@ -2,7 +2,7 @@
 //! error envelope read from it, secrets redacted, and a redirect explained.
 
 use gloo_net::http::Response;
-use js_sys::{Array, Reflect, Uint8Array};
+use js_sys::{Array, JsString, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -11,9 +11,9 @@ use web_sys::{Blob, ReadableStreamDefaultReader};
 use crate::call_core::Prepared;
 use crate::cancel::CallSignal;
 use crate::decode::envelope;
-use crate::error::Error;
+use crate::error::{excerpt, Error};
 use crate::http::{parse_json, Connection};
-use crate::limits::MAX_ERROR_BODY;
+use crate::limits::{EXCERPT_SOURCE, MAX_ERROR_BODY};
 use crate::text::cat;
 use crate::token::{mask_tokens, redact};
 use crate::url::origin;
@@ -53,10 +53,10 @@ pub(crate) async fn read(
     let (reason, details) = match found {
         Some(envelope) => (envelope.reason.map(hide), envelope.details.map(hide)),
         // JSON escapes (`\u0045ST…`) are matched by `mask_tokens` too.
-        None => (
-            None,
-            crate::error::excerpt(&hide(text.as_string().unwrap_or_default())),
-        ),
+        None => {
+            let head = JsString::from(text).slice(0, EXCERPT_SOURCE);
+            (None, excerpt(&hide(head.as_string().unwrap_or_default())))
+        }
     };
     Error::Status {
         status,

@@ -20,6 +20,9 @@ const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
 /// The most of a non-2xx body that is read: its envelope's two strings and an excerpt fit
 /// many times over, and a proxy's multi-megabyte error page is not copied into wasm.
 pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+/// How much of a non-envelope error body is copied into wasm for its excerpt (UTF-16 code
+/// units): the excerpt shows 200 characters, and tags and whitespace before them are dropped.
+pub(crate) const EXCERPT_SOURCE: u32 = 8 * 1024;
 
 /// A timeout as the whole milliseconds given to `setTimeout`; `None` means none (`0`).
 pub(crate) fn timeout_ms(timeout: Option<Duration>) -> Result<u32, Error> {
