@@ -92,7 +92,15 @@ pub(crate) fn to_js(error: &Error) -> JsValue {
     js.into()
 }
 
-/// Whether `value` is an `EstuaryError`, across realms too (checks its `name`).
+/// Whether `value` is an `EstuaryError`: checks its `name` and `kind`, so it also works for
+/// errors from another realm (an iframe, a worker) or another copy of the package, where
+/// `instanceof` is false.
+///
+/// @example
+/// ```ts
+/// try { await user.getStats(); }
+/// catch (e) { if (isEstuaryError(e) && e.kind === "unauthorized") showLogin(); else throw e; }
+/// ```
 #[wasm_bindgen(js_name = isEstuaryError, skip_jsdoc, unchecked_return_type = "value is EstuaryError")]
 pub fn is_estuary_error(#[wasm_bindgen(unchecked_param_type = "unknown")] value: &JsValue) -> bool {
     // Not `instanceof Error`: an error made in another realm (an iframe, a worker's copy of
