@@ -17,6 +17,11 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 echo "== native unit and property tests"
 cargo test
 
+echo "== rustdoc without warnings; the doc examples and examples/ compile for wasm32"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --features js
+cargo test --doc --target wasm32-unknown-unknown
+cargo build --examples --target wasm32-unknown-unknown
+
 echo "== package build (web target) and its TypeScript types (tsc --strict)"
 bash scripts/build-pkg.sh
 tsc -p tests/types                       # lib ESNext + DOM, no skipLibCheck

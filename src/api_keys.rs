@@ -6,28 +6,86 @@ use crate::client::Client;
 use crate::models::{ApiKey, CreateApiKeyParams};
 
 impl Client {
-    /// Every non-revoked key of the user: session tokens, expired and legacy keys included,
-    /// in no guaranteed order.
+    /// Lists every non-revoked key of the user: sends `GET /user/api-keys`.
+    ///
+    /// Resolves with the keys in no guaranteed order: session tokens (`is_session`), expired
+    /// keys, legacy keys (a plaintext `token`, an empty `token_hash`) and the key making the
+    /// call; fields old nodes omit are `""`/`false`. Retried on network errors, 429, 502, 503
+    /// and 504.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`](crate::Error) of kind `Unauthorized` (401: unknown, revoked or expired
+    /// token), `Forbidden` (403: an upload-only key), `NotFound` (a wrong path prefix),
+    /// `RateLimited`, `Server`, `Http`, `Network`, `Timeout`, `Aborted`, `Decode` (a 2xx body
+    /// that is not a key list) or `InvalidInput` (a refused per-call setting; nothing sent).
+    ///
+    /// ```no_run
+    /// # async fn run(client: estuary_user::Client) -> Result<(), estuary_user::Error> {
+    /// let mine = client.token_hash();
+    /// for key in client.list_api_keys().await? {
+    ///     println!("{} {}", key.label, if key.token_hash == mine { "(in use)" } else { "" });
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_api_keys(&self) -> Call<'_, Vec<ApiKey>> {
         Call::new(self, Endpoint::ListApiKeys)
     }
 
-    /// Creates a key (set `.expiry()`, `.perms()`, `.label()` on the call); the answer is the
-    /// only time its plaintext `token` is ever shown.
+    /// Creates a key: sends `POST /user/api-keys?expiry=…&perms=…&label=…` (query parameters
+    /// only, percent-encoded; no body). Set `.expiry()`, `.perms()` and `.label()` on the
+    /// call.
     ///
-    /// POST is not idempotent (two sends make two keys), so it is never retried, and a
-    /// failure after sending (no answer, a cut-off or undecodable one, or a gateway's 502,
-    /// 503 or 504) says that a key may have been created: list the keys before trying again.
+    /// Resolves with the new key; its plaintext `token` is shown only here, never again.
+    /// POST is not idempotent (two sends make two keys), so it is never retried.
+    ///
+    /// # Errors
+    ///
+    /// Kind `Unauthorized`, `Forbidden`, `RateLimited`, `Server`, `Http`, `Network`,
+    /// `Timeout`, `Aborted`, `Decode` or `InvalidInput`. A failure after sending without a
+    /// clear answer (no answer, a cut-off or undecodable one, or a gateway's 502, 503 or 504)
+    /// says that a key may have been created: list the keys before trying again.
+    ///
+    /// ```no_run
+    /// # async fn run(client: estuary_user::Client) -> Result<(), estuary_user::Error> {
+    /// use estuary_user::{Expiry, Perms};
+    /// let key = client
+    ///     .create_api_key()
+    ///     .expiry("24h".parse::<Expiry>()?)
+    ///     .perms(Perms::Upload)
+    ///     .label("ci")
+    ///     .await?;
+    /// println!("store this once: {}", key.token);
+    /// # Ok(()) }
+    /// ```
     pub fn create_api_key(&self) -> Call<'_, ApiKey> {
         Call::new(self, Endpoint::CreateApiKey(CreateApiKeyParams::default()))
     }
 
-    /// Revokes a key by its plaintext token, its `tokenHash` or an [`ApiKey`]. The node
-    /// answers 200 whether or not a key matched.
+    /// Revokes a key by its plaintext token, its `tokenHash` or an [`ApiKey`]: sends
+    /// `DELETE /user/api-keys/{key_or_hash}`, the segment percent-encoded. Resolves on the
+    /// node's 200, which it answers whether or not a key matched. Retried on network errors,
+    /// 429, 502, 503 and 504.
     ///
     /// The client's own token is sent as its hash, which the node matches too
     /// (docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}"): only a legacy row's
     /// token, which has no hash, ever travels in the path.
+    ///
+    /// # Errors
+    ///
+    /// Kind `InvalidInput` (an empty, `.` or `..` key; nothing sent), `Unauthorized`,
+    /// `Forbidden`, `RateLimited`, `Server`, `Http`, `Network`, `Timeout` or `Aborted`.
+    /// Messages never repeat the key.
+    ///
+    /// ```no_run
+    /// # async fn run(client: estuary_user::Client) -> Result<(), estuary_user::Error> {
+    /// for key in client.list_api_keys().await? {
+    ///     if key.label == "ci" {
+    ///         client.revoke_api_key(&key).await?;
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn revoke_api_key<'a>(&'a self, key: impl Into<KeyRef<'a>>) -> Call<'a, ()> {
         Call::new(self, key.into().endpoint())
     }

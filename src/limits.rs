@@ -42,6 +42,7 @@ pub(crate) fn timeout_ms(timeout: Option<Duration>) -> Result<u32, Error> {
 }
 
 /// A timeout given in milliseconds by JavaScript (`timeoutMs`): a whole number, `0` for none.
+#[cfg_attr(not(feature = "js"), allow(dead_code))] // the JS facade's; tested natively
 pub(crate) fn timeout_ms_from_js(ms: f64) -> Result<u32, Error> {
     if ms.fract() != 0.0 || ms < 0.0 {
         return Err(Error::invalid(cat!(
@@ -62,6 +63,7 @@ pub(crate) fn check_retries(retries: u32) -> Result<u32, Error> {
 }
 
 /// A retry count given by JavaScript: a whole number from 0 to [`MAX_RETRIES`].
+#[cfg_attr(not(feature = "js"), allow(dead_code))] // the JS facade's; tested natively
 pub(crate) fn retries_from_js(retries: f64) -> Result<u32, Error> {
     if retries.fract() != 0.0 || !(0.0..=f64::from(MAX_RETRIES)).contains(&retries) {
         return Err(retries_error());
