@@ -9,6 +9,7 @@
 //   node bench/run.mjs [--quick] [--only size,percall,large,init,memory,concurrency]
 //                      [--iterations N] [--large-iterations N] [--out FILE] [--seed N]
 //
+// The size budget (34,000 B) fails the run; the size goal (32,000 B) is reported with the distance.
 // Needs pkg/ built (web target), /usr/bin/chromium (or CHROMIUM_PATH) and playwright-core.
 // Exit codes: 0 all within budget; 1 over the size budget or a failed check; 2 a section
 // could not run.
@@ -30,16 +31,17 @@ import { startStaticServer } from './static-server.mjs';
 /** Size budgets: over these the bench FAILS (exit code 1). */
 export const BUDGET = {
   // pkg/estuary_user_bg.wasm + pkg/estuary_user.js (minified by scripts/minify.mjs), gzip -9:
-  // what every visitor downloads (31.9 KB at the last full run).
-  totalGzip: 32 * 1000,
+  // what every visitor downloads (34,952 bytes with the default allocator, measured 2026-12-07).
+  totalGzip: 34 * 1000,
 };
 
 /** Goals: reported as ok / MISSED, never fail the run. */
 export const GOALS = {
+  totalGzip: 32 * 1000, // .wasm + glue, gzip -9: the size goal under the budget; the distance is reported
   initMs: 6, // init() median in a fresh page
   callRatio: 1.05, // per-call median, wasm / plain
   largeRatio: 1.5, // decode time of large answers, wasm / plain
-  wasmGrowth: 64 * 1024, // wasm linear memory growth from warm-up to the last checkpoint
+  wasmGrowth: 0, // wasm linear memory growth from warm-up to the last checkpoint (10,000 calls): none
 };
 
 const PROFILES = {
@@ -104,7 +106,7 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
+  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split("\n").slice(1, 16).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
   if (error) {
     console.error(`bench: ${error}\n\n${text}`);
     process.exit(2);
@@ -398,8 +400,16 @@ async function main() {
       }
       const total = size.files.wasm.gzip + size.files.glue.gzip;
       const tb = goalStatus(total, BUDGET.totalGzip, { budget: true });
-      row({ section: 'size', name: '.wasm + glue gzip -9', wasm: kb(total), goal: `≤ ${kb(BUDGET.totalGzip)} (budget)`, status: tb.status, value: total });
+      row({ section: 'size', name: '.wasm + glue gzip -9', wasm: `${kb(total)} (${total} B)`, goal: `≤ ${kb(BUDGET.totalGzip)} (budget)`, status: tb.status, value: total });
       if (tb.met === false) fail(`SIZE BUDGET: .wasm + glue are ${kb(total)} gzip -9 (${total} bytes), budget ${kb(BUDGET.totalGzip)}: over by ${total - BUDGET.totalGzip} bytes`);
+      // The goal below the budget: reported with its distance, never enforced.
+      const distance = total - GOALS.totalGzip;
+      const tg = goalStatus(total, GOALS.totalGzip);
+      size.goal = { bytes: GOALS.totalGzip, distance };
+      row({
+        section: 'size', name: '  distance to the size goal', wasm: `${distance > 0 ? '+' : ''}${distance} B`,
+        goal: `≤ ${kb(GOALS.totalGzip)} (goal)`, status: tg.met ? 'ok' : `MISSED by ${distance} B (${pct(total / GOALS.totalGzip - 1)})`, value: distance,
+      });
     } catch (e) {
       sectionError('size', e);
     }
