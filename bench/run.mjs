@@ -42,6 +42,7 @@ export const GOALS = {
   callRatio: 1.05, // per-call median, wasm / plain
   largeRatio: 1.5, // decode time of large answers, wasm / plain
   wasmGrowth: 0, // wasm linear memory growth from warm-up to the last checkpoint (10,000 calls): none
+  concurrentGrowth: 0, // wasm memory growth from the first round of 1,000 concurrent calls to the last: none
 };
 
 const PROFILES = {
@@ -57,7 +58,7 @@ const PROFILES = {
     large: { iterations: 3, warmup: 1, keys: 10_000, exportBytes: 5_000_000 },
     init: { pages: 3 },
     memory: { warmup: 10, checkpoints: [100, 1_000] },
-    concurrency: { n: 1000, rounds: 1, warmupN: 20 },
+    concurrency: { n: 1000, rounds: 2, warmupN: 20 },
   },
 };
 
@@ -574,6 +575,15 @@ async function main() {
         row({ section: 'concurrency', name: `${n.toLocaleString('en')} concurrent getStats(): all succeed`, wasm: okText(r.wasm), plain: okText(r.plain), goal: 'all', status: r.wasm.failures || r.plain.failures ? 'FAILED' : 'ok' });
         row({ section: 'concurrency', name: `${n.toLocaleString('en')} concurrent getStats(): total time (median of ${rounds})`, wasm: ms(w.median), plain: ms(p.median), ratio: ratioText(w.median / p.median), goal: '—' });
         row({ section: 'concurrency', name: '  wasm memory before → after', wasm: `${kib(r.wasmMemoryBefore)} → ${kib(r.wasmMemoryAfter)}`, goal: '—' });
+        // The first round sets the high-water mark; later rounds must reuse it, not grow.
+        const perRound = r.wasmMemoryPerRound ?? [];
+        const roundGrowth = perRound.length ? perRound[perRound.length - 1] - perRound[0] : null;
+        const rg = goalStatus(roundGrowth, GOALS.concurrentGrowth);
+        results.sections.concurrency.roundGrowth = roundGrowth;
+        row({
+          section: 'concurrency', name: `  wasm memory after each round (${perRound.length}): growth after the first`,
+          wasm: `${perRound.map(kib).join(', ')}; ${signedKib(roundGrowth)}`, goal: `≤ ${kib(GOALS.concurrentGrowth)}`, status: rg.status, value: roundGrowth,
+        });
       } catch (e) {
         sectionError('concurrency', e);
       }
