@@ -238,6 +238,7 @@ window.bench = {
       wasm: { totalMs: [], failures: 0, calls: 0, firstError: null },
       plain: { totalMs: [], failures: 0, calls: 0, firstError: null },
       wasmMemoryBefore: wasmMemoryBytes(),
+      wasmMemoryPerRound: [], // after each round of the wasm client: its high-water mark, then no growth
     };
     const round = async (who, count) => {
       const t0 = now();
@@ -255,6 +256,7 @@ window.bench = {
           out[who].totalMs.push(ms);
           out[who].calls += n;
           out[who].failures += failed.length;
+          if (who === 'wasm') out.wasmMemoryPerRound.push(wasmMemoryBytes());
           if (failed.length && !out[who].firstError) out[who].firstError = String(failed[0].reason?.message ?? failed[0].reason);
         }
       }

@@ -9,6 +9,7 @@
 //   node bench/run.mjs [--quick] [--only size,percall,large,init,memory,concurrency]
 //                      [--iterations N] [--large-iterations N] [--out FILE] [--seed N]
 //
+// The size budget (34,000 B) fails the run; the size goal (32,000 B) is reported with the distance.
 // Needs pkg/ built (web target), /usr/bin/chromium (or CHROMIUM_PATH) and playwright-core.
 // Exit codes: 0 all within budget; 1 over the size budget or a failed check; 2 a section
 // could not run.
@@ -30,20 +31,18 @@ import { startStaticServer } from './static-server.mjs';
 /** Size budgets: over these the bench FAILS (exit code 1). */
 export const BUDGET = {
   // pkg/estuary_user_bg.wasm + pkg/estuary_user.js (minified by scripts/minify.mjs), gzip -9:
-  // what every visitor downloads. Raised from 32 KB while the one call core lands (gloo-net's
-  // own send, whole tries retried, bounded error bodies: 33.7 KB); the goal stays 32 KB.
+  // what every visitor downloads (34,952 bytes with the default allocator, measured 2026-12-07).
   totalGzip: 34 * 1000,
 };
 
-/** The size goal the budget is measured against: reported, never enforced. */
-export const SIZE_GOAL = 32 * 1000;
-
 /** Goals: reported as ok / MISSED, never fail the run. */
 export const GOALS = {
+  totalGzip: 32 * 1000, // .wasm + glue, gzip -9: the size goal under the budget; the distance is reported
   initMs: 6, // init() median in a fresh page
   callRatio: 1.05, // per-call median, wasm / plain
   largeRatio: 1.5, // decode time of large answers, wasm / plain
-  wasmGrowth: 64 * 1024, // wasm linear memory growth from warm-up to the last checkpoint
+  wasmGrowth: 0, // wasm linear memory growth from warm-up to the last checkpoint (10,000 calls): none
+  concurrentGrowth: 0, // wasm memory growth from the first round of 1,000 concurrent calls to the last: none
 };
 
 const PROFILES = {
@@ -59,7 +58,7 @@ const PROFILES = {
     large: { iterations: 3, warmup: 1, keys: 10_000, exportBytes: 5_000_000 },
     init: { pages: 3 },
     memory: { warmup: 10, checkpoints: [100, 1_000] },
-    concurrency: { n: 1000, rounds: 1, warmupN: 20 },
+    concurrency: { n: 1000, rounds: 2, warmupN: 20 },
   },
 };
 
@@ -108,7 +107,7 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
+  const text = readFileSync(fileURLToPath(import.meta.url), 'utf8').split("\n").slice(1, 16).map((l) => l.replace(/^\/\/ ?/, '')).join('\n');
   if (error) {
     console.error(`bench: ${error}\n\n${text}`);
     process.exit(2);
@@ -402,9 +401,16 @@ async function main() {
       }
       const total = size.files.wasm.gzip + size.files.glue.gzip;
       const tb = goalStatus(total, BUDGET.totalGzip, { budget: true });
-      row({ section: 'size', name: '.wasm + glue gzip -9', wasm: kb(total), goal: `≤ ${kb(BUDGET.totalGzip)} (budget)`, status: tb.status, value: total });
-      row({ section: 'size', name: 'distance to the 32 KB goal', wasm: `${total - SIZE_GOAL > 0 ? '+' : ''}${total - SIZE_GOAL} B`, goal: `≤ ${kb(SIZE_GOAL)} (goal)`, status: total <= SIZE_GOAL ? 'ok' : 'MISSED' });
+      row({ section: 'size', name: '.wasm + glue gzip -9', wasm: `${kb(total)} (${total} B)`, goal: `≤ ${kb(BUDGET.totalGzip)} (budget)`, status: tb.status, value: total });
       if (tb.met === false) fail(`SIZE BUDGET: .wasm + glue are ${kb(total)} gzip -9 (${total} bytes), budget ${kb(BUDGET.totalGzip)}: over by ${total - BUDGET.totalGzip} bytes`);
+      // The goal below the budget: reported with its distance, never enforced.
+      const distance = total - GOALS.totalGzip;
+      const tg = goalStatus(total, GOALS.totalGzip);
+      size.goal = { bytes: GOALS.totalGzip, distance };
+      row({
+        section: 'size', name: '  distance to the size goal', wasm: `${distance > 0 ? '+' : ''}${distance} B`,
+        goal: `≤ ${kb(GOALS.totalGzip)} (goal)`, status: tg.met ? 'ok' : `MISSED by ${distance} B (${pct(total / GOALS.totalGzip - 1)})`, value: distance,
+      });
     } catch (e) {
       sectionError('size', e);
     }
@@ -569,6 +575,15 @@ async function main() {
         row({ section: 'concurrency', name: `${n.toLocaleString('en')} concurrent getStats(): all succeed`, wasm: okText(r.wasm), plain: okText(r.plain), goal: 'all', status: r.wasm.failures || r.plain.failures ? 'FAILED' : 'ok' });
         row({ section: 'concurrency', name: `${n.toLocaleString('en')} concurrent getStats(): total time (median of ${rounds})`, wasm: ms(w.median), plain: ms(p.median), ratio: ratioText(w.median / p.median), goal: '—' });
         row({ section: 'concurrency', name: '  wasm memory before → after', wasm: `${kib(r.wasmMemoryBefore)} → ${kib(r.wasmMemoryAfter)}`, goal: '—' });
+        // The first round sets the high-water mark; later rounds must reuse it, not grow.
+        const perRound = r.wasmMemoryPerRound ?? [];
+        const roundGrowth = perRound.length ? perRound[perRound.length - 1] - perRound[0] : null;
+        const rg = goalStatus(roundGrowth, GOALS.concurrentGrowth);
+        results.sections.concurrency.roundGrowth = roundGrowth;
+        row({
+          section: 'concurrency', name: `  wasm memory after each round (${perRound.length}): growth after the first`,
+          wasm: `${perRound.map(kib).join(', ')}; ${signedKib(roundGrowth)}`, goal: `≤ ${kib(GOALS.concurrentGrowth)}`, status: rg.status, value: roundGrowth,
+        });
       } catch (e) {
         sectionError('concurrency', e);
       }

@@ -20,5 +20,6 @@ export RUSTFLAGS="${RUSTFLAGS:-}$remap --remap-path-prefix=$PWD=estuary-user"
 wasm-pack --log-level warn build wasm --target web --release --mode no-install \
   --out-dir ../pkg --out-name estuary_user
 node scripts/package.mjs
-# Short import/export names and a minified glue: −4.9 KB gzip (docs/benchmarks.md, "Size").
+# Short import/export names (binaryen), no producers/target_features sections (wasm-opt) and a
+# glue minified and renamed to match by esbuild: −4.8 KB gzip (docs/benchmarks.md, "Size").
 node scripts/minify.mjs

@@ -1,26 +1,36 @@
 #!/usr/bin/env node
-// Shrinks the web-target build in pkg/ (scripts/build-pkg.sh runs it after scripts/package.mjs):
+// Shrinks the web-target build in pkg/ with standard tools only (scripts/build-pkg.sh runs it
+// after scripts/package.mjs); it parses neither the .wasm nor the glue itself:
 //
-// 1. Short names for the .wasm's imports and exports. wasm-bindgen names every import
-//    `__wbg_<name>_<16 hex digits>` under the module "./estuary_user_bg.js", and each name is
-//    written twice, in the .wasm and in the glue; the hashes do not compress. Renaming them to
-//    `a`, `b`, … measured −1.7 KB of `.wasm` and −1.0 KB of glue, gzip -9. `memory` keeps its
-//    name: the public `InitOutput` type names it. The `producers` and `target_features`
-//    custom sections go too (−0.2 KB).
-// 2. The glue minified by esbuild (`transform`, no `format`: top-level names such as the
-//    classes `EstuaryUser` and `EstuaryError` are kept, so `constructor.name` and devtools
-//    still say them): −2.0 KB gzip more.
+// 1. binaryen's wasm-opt (npm binaryen@132, docs/toolchain.md trap 1) gives the .wasm's imports,
+//    exports and import module short names with `--minify-imports-and-exports-and-modules`, and
+//    prints the old -> new names as JSON. (The plain `--minify-imports-and-exports` renames only
+//    imports from "env"; wasm-bindgen imports from "./estuary_user_bg.js".)
+// 2. binaryen's JS API (the same npm package) exports the memory as `memory` again: the pass
+//    renames every export, and the public `InitOutput` type names this one.
+// 3. wasm-opt `-Oz --strip-producers --strip-target-features` drops the two custom sections no
+//    runtime reads and writes the module as compactly as wasm-pack's own -Oz did (a plain
+//    re-encoding by binaryen measured +140 bytes: it writes code through its optimised Stack IR
+//    only when it optimises).
+// 4. esbuild minifies the glue and applies binaryen's map to it: `mangleProps` matches exactly
+//    the old names, `mangleCache` fixes each one's new name. It renames every property access
+//    (`wasm.name`, `wasm["name"]`, destructuring) and object key (the import object, the import
+//    module's key), so nothing depends on the shape of wasm-bindgen's output. No `format`:
+//    top-level names such as the classes `EstuaryUser` and `EstuaryError` are kept.
 //
 //   node scripts/minify.mjs [--pkg DIR]
 //
-// The .wasm is only renamed, never otherwise changed: its code and data are copied byte for
-// byte; of its custom sections only `producers` and `target_features` (read by no runtime)
-// are dropped. Idempotent: a build whose imports are already renamed is left alone.
-// Anything unexpected in wasm-bindgen's output is an error, never a guess.
+// The result is checked before anything is written: no old name is left as a property or key
+// in the glue, and the minified glue instantiates the minified .wasm (every import provided,
+// `memory` exported). Idempotent: a build whose imports no longer come from
+// "./estuary_user_bg.js" is left alone.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import binaryen from 'binaryen';
 import { transformSync } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,221 +38,139 @@ const GLUE = 'estuary_user.js';
 const WASM = 'estuary_user_bg.wasm';
 /** The import module wasm-bindgen's web-target glue provides. */
 const GLUE_MODULE = './estuary_user_bg.js';
-/** What the glue's import object is called in the renamed build. */
-const SHORT_MODULE = 'a';
-/** Custom sections no runtime reads: toolchain versions and the target features used. */
-const DROP_CUSTOM = new Set(['producers', 'target_features']);
-/** Exports whose names are part of the public types (`InitOutput`). */
-const KEEP_EXPORTS = new Set(['memory']);
+/** The export whose name is part of the public types (`InitOutput`). */
+const MEMORY = 'memory';
+/** The features the release build uses, as in wasm/Cargo.toml (docs/toolchain.md trap 3). */
+const FEATURE_FLAGS = [
+  '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
+  '--enable-reference-types', '--enable-multivalue', '--enable-mutable-globals',
+];
+const FEATURES = binaryen.Features.BulkMemory | binaryen.Features.NontrappingFPToInt | binaryen.Features.SignExt |
+  binaryen.Features.ReferenceTypes | binaryen.Features.Multivalue | binaryen.Features.MutableGlobals;
 
 class MinifyError extends Error {}
 const fail = (message) => {
   throw new MinifyError(message);
 };
 
-// --- the wasm binary: just enough of the format to rename imports and exports ---------------
-
-function readU32(bytes, pos) {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    if (pos >= bytes.length) fail(`${WASM}: truncated LEB128`);
-    const b = bytes[pos++];
-    // The fifth byte of a u32 holds its top 4 bits only.
-    if (shift === 28 && b & 0x70) fail(`${WASM}: LEB128 beyond a u32`);
-    result |= (b & 0x7f) << shift;
-    if ((b & 0x80) === 0) return [result >>> 0, pos];
-    shift += 7;
-    if (shift > 28) fail(`${WASM}: LEB128 longer than a u32`);
+/** Runs npm binaryen's wasm-opt on `bytes` with `args`; gives the new bytes and what it printed. */
+export function wasmOpt(bytes, args) {
+  const dir = mkdtempSync(join(tmpdir(), 'estuary-minify-'));
+  try {
+    const input = join(dir, 'in.wasm');
+    const output = join(dir, 'out.wasm');
+    writeFileSync(input, bytes);
+    const stdout = execFileSync(join(ROOT, 'node_modules', '.bin', 'wasm-opt'), [input, ...FEATURE_FLAGS, ...args, '-o', output], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 << 20,
+    });
+    return { bytes: readFileSync(output), stdout };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function u32(n) {
-  const out = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const encoder = new TextEncoder();
-
-function readName(bytes, pos) {
-  const [len, start] = readU32(bytes, pos);
-  return [utf8.decode(bytes.subarray(start, start + len)), start + len];
-}
-
-function name(text) {
-  const b = encoder.encode(text);
-  return [...u32(b.length), ...b];
-}
-
-/** Skips a `limits` (table or memory): flags, min, max if flag bit 0 is set. */
-function skipLimits(bytes, pos) {
-  const flags = bytes[pos++];
-  [, pos] = readU32(bytes, pos);
-  if (flags & 1) [, pos] = readU32(bytes, pos);
-  return pos;
-}
-
-/** End of an import's description (func, table, memory, global or tag). */
-function skipImportDesc(bytes, pos) {
-  const kind = bytes[pos++];
-  switch (kind) {
-    case 0x00: return readU32(bytes, pos)[1]; // func: type index
-    case 0x01: return skipLimits(bytes, pos + 1); // table: reftype byte, limits
-    case 0x02: return skipLimits(bytes, pos); // memory
-    case 0x03: return pos + 2; // global: valtype byte, mutability byte
-    case 0x04: return readU32(bytes, pos + 1)[1]; // tag: attribute, type index
-    default: fail(`${WASM}: unknown import kind 0x${kind.toString(16)}`);
-  }
-}
-
-/** The sections of a module, as [id, payload] pairs. */
-function sections(bytes) {
-  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-  if (!header.every((b, i) => bytes[i] === b)) fail(`${WASM} is not a version-1 wasm module`);
-  const out = [];
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos++];
-    let size;
-    [size, pos] = readU32(bytes, pos);
-    if (pos + size > bytes.length) fail(`${WASM}: section ${id} runs past the end`);
-    out.push([id, bytes.subarray(pos, pos + size)]);
-    pos += size;
-  }
-  return out;
-}
-
-/** `a`…`z`, `A`…`Z`, then two letters: valid JS property names, none of them `memory`. */
-function* shortNames() {
-  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  for (const c of letters) yield c;
-  for (const c of letters) for (const d of letters) yield c + d;
 }
 
 /**
- * Renames the imports from the glue's module and every export but `memory`. Returns the new
- * bytes and the two renamings (old name → new), or null when the module is already renamed.
+ * Step 1: binaryen renames the imports, exports and import modules. Gives the new bytes and
+ * its map (`{ imports: [[module, old, new]…], exports: [[old, new]…] }`).
  */
-export function renameWasm(bytes) {
-  const imports = new Map();
-  const exports = new Map();
-  let sawGlueModule = false;
-  // Chunks joined at the end: spreading a section into `push` overflows the call stack
-  // beyond ~100,000 bytes.
-  const out = [bytes.subarray(0, 8)];
-  for (const [id, payload] of sections(bytes)) {
-    let body = payload;
-    if (id === 2) {
-      const names = shortNames();
-      let [count, pos] = readU32(payload, 0);
-      const rebuilt = [...u32(count)];
-      for (; count > 0; count--) {
-        let module;
-        let field;
-        [module, pos] = readName(payload, pos);
-        [field, pos] = readName(payload, pos);
-        const end = skipImportDesc(payload, pos);
-        if (module === GLUE_MODULE) {
-          sawGlueModule = true;
-          if (imports.has(field)) fail(`${WASM}: import ${field} appears twice`);
-          const short = names.next().value;
-          imports.set(field, short);
-          rebuilt.push(...name(SHORT_MODULE), ...name(short));
-        } else if (module === SHORT_MODULE) {
-          return null; // already renamed
-        } else {
-          fail(`${WASM} imports from "${module}", which this script does not know: has wasm-bindgen's output changed?`);
-        }
-        for (let i = pos; i < end; i++) rebuilt.push(payload[i]);
-        pos = end;
-      }
-      if (pos !== payload.length) fail(`${WASM}: import section has trailing bytes`);
-      body = Uint8Array.from(rebuilt);
-    } else if (id === 7) {
-      const names = shortNames();
-      let [count, pos] = readU32(payload, 0);
-      const rebuilt = [...u32(count)];
-      for (; count > 0; count--) {
-        let field;
-        [field, pos] = readName(payload, pos);
-        const kind = payload[pos];
-        const [, end] = readU32(payload, pos + 1);
-        let short = field;
-        if (!KEEP_EXPORTS.has(field)) {
-          do short = names.next().value; while (KEEP_EXPORTS.has(short));
-          exports.set(field, short);
-        }
-        rebuilt.push(...name(short));
-        for (let i = pos; i < end; i++) rebuilt.push(payload[i]);
-        pos = end;
-      }
-      if (pos !== payload.length) fail(`${WASM}: export section has trailing bytes`);
-      body = Uint8Array.from(rebuilt);
-    }
-    if (id === 0 && DROP_CUSTOM.has(readName(payload, 0)[0])) continue;
-    out.push(Uint8Array.from([id, ...u32(body.length)]), body);
+export function minifyNames(bytes) {
+  const { bytes: renamed, stdout } = wasmOpt(bytes, ['--minify-imports-and-exports-and-modules']);
+  try {
+    return { bytes: renamed, map: JSON.parse(stdout) };
+  } catch {
+    fail(`wasm-opt printed no JSON map of the names (has binaryen changed its output?): ${stdout.slice(0, 200)}`);
   }
-  if (!sawGlueModule) fail(`${WASM} imports nothing from "${GLUE_MODULE}": has wasm-bindgen's output changed?`);
-  return { bytes: new Uint8Array(Buffer.concat(out)), imports, exports };
 }
 
-// --- the glue ------------------------------------------------------------------------------
-
-const escape = (s) => s.replace(/[$]/g, '\\$&');
-
-/** Applies the renaming to wasm-bindgen's web-target glue; every name must be where expected. */
-export function renameGlue(js, { imports, exports }) {
-  const moduleKey = `"${GLUE_MODULE}": import0,`;
-  if (js.split(moduleKey).length !== 2) fail(`${GLUE}: expected one \`${moduleKey}\` in __wbg_get_imports`);
-  js = js.replace(moduleKey, `${SHORT_MODULE}: import0,`);
-  for (const [old, short] of imports) {
-    // Each import is one `name: function(…)` entry of the import object.
-    const re = new RegExp(`^(\\s+)${escape(old)}:`, 'gm');
-    const hits = js.match(re)?.length ?? 0;
-    if (hits !== 1) fail(`${GLUE}: import ${old} is defined ${hits} times, expected once`);
-    js = js.replace(re, `$1${short}:`);
+/** Step 2: the memory export, renamed by the pass to `renamed`, is exported as `memory` again. */
+export function restoreMemoryName(bytes, renamed) {
+  const module = binaryen.readBinary(bytes);
+  try {
+    module.setFeatures(FEATURES);
+    const exp = module.getExport(renamed);
+    if (!exp || binaryen.getExportInfo(exp).kind !== binaryen.ExternalMemory) fail(`${WASM}: export ${renamed} is not the memory`);
+    const { value } = binaryen.getExportInfo(exp);
+    module.removeExport(renamed);
+    module.addMemoryExport(value, MEMORY);
+    return module.emitBinary();
+  } finally {
+    module.dispose();
   }
-  // The glue reaches exports only as `wasm.name` (some, e.g. `__instance_terminated`, never).
-  if (/\bwasm\s*\[/.test(js)) fail(`${GLUE} reads a wasm export by a computed name: has wasm-bindgen's output changed?`);
-  for (const [old, short] of exports) {
-    js = js.replace(new RegExp(`\\bwasm\\.${escape(old)}\\b`, 'g'), `wasm.${short}`);
-  }
-  // Every export the glue reaches must now go by its new name, and by no other way.
-  const renamed = new Set([...exports.values(), ...KEEP_EXPORTS]);
-  for (const [, used] of js.matchAll(/\bwasm\.([A-Za-z_$][\w$]*)/g)) {
-    if (!renamed.has(used)) fail(`${GLUE} reaches the wasm export ${used}, which the .wasm does not have: has wasm-bindgen's output changed?`);
-  }
-  if (/\.exports\.[A-Za-z_$]/.test(js)) fail(`${GLUE} reads an export other than as wasm.name: has wasm-bindgen's output changed?`);
-  return js;
 }
 
-export function minifyGlue(js) {
-  // No `format`: esbuild then keeps top-level names (the exported classes and functions).
-  const { code, warnings } = transformSync(js, { minify: true, target: 'es2020', legalComments: 'none' });
+/** The renaming to apply to the glue: old → new, the import module's name included. */
+export function glueRenaming(map, modules) {
+  const renaming = new Map();
+  const add = (old, short) => {
+    if (renaming.has(old) && renaming.get(old) !== short) fail(`${old} is renamed twice (${renaming.get(old)}, ${short})`);
+    renaming.set(old, short);
+  };
+  for (const [module, old, short] of map.imports) {
+    if (module !== GLUE_MODULE) fail(`${WASM} imports ${old} from "${module}", not from the glue's "${GLUE_MODULE}": has wasm-bindgen's output changed?`);
+    add(old, short);
+  }
+  for (const [old, short] of map.exports) if (old !== MEMORY) add(old, short);
+  // The pass gives every import module one name; the glue's import object has one key.
+  if (modules.length !== 1) fail(`${WASM} imports from ${modules.length} modules (${modules.join(', ')}), expected "a" only`);
+  add(GLUE_MODULE, modules[0]);
+  return renaming;
+}
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** Step 4: esbuild minifies the glue and renames the properties named in `renaming`. */
+export function minifyGlue(js, renaming) {
+  const { code, warnings } = transformSync(js, {
+    minify: true,
+    target: 'es2020',
+    legalComments: 'none',
+    mangleProps: new RegExp(`^(?:${[...renaming.keys()].map(escapeRegExp).join('|')})$`),
+    mangleQuoted: true,
+    mangleCache: Object.fromEntries(renaming),
+  });
   if (warnings.length) fail(`${GLUE}: esbuild warned: ${warnings.map((w) => w.text).join('; ')}`);
+  // A name esbuild could not reach (e.g. built from parts at run time) would be left as is. An
+  // old name may remain as a binding (`export function tokenHash`), never as a property or key.
+  for (const old of renaming.keys()) {
+    const e = escapeRegExp(old);
+    if (new RegExp(`\\.${e}\\b|["'\`]${e}["'\`]|[{,]${e}:`).test(code)) fail(`${GLUE}: ${old} is still used in the minified glue`);
+  }
   return code;
 }
 
-export function minifyPackage(pkgDir) {
+/** Instantiates `wasmBytes` with `glue` (written next to each other in a temporary folder). */
+async function checkLinks(glue, wasmBytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'estuary-minify-check-'));
+  try {
+    writeFileSync(join(dir, GLUE), glue);
+    const { initSync } = await import(pathToFileURL(join(dir, GLUE)).href);
+    const exports = initSync({ module: wasmBytes });
+    if (!(exports[MEMORY] instanceof WebAssembly.Memory)) fail(`${WASM}: no \`${MEMORY}\` export after minifying`);
+  } catch (e) {
+    if (e instanceof MinifyError) throw e;
+    fail(`the minified glue does not instantiate the minified ${WASM}: ${e.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function minifyPackage(pkgDir) {
   const wasmPath = join(pkgDir, WASM);
   const gluePath = join(pkgDir, GLUE);
-  const renamed = renameWasm(readFileSync(wasmPath));
-  if (renamed === null) return false;
-  const glue = minifyGlue(renameGlue(readFileSync(gluePath, 'utf8'), renamed));
-  // The renamed module must still be valid before anything is written.
-  try {
-    new WebAssembly.Module(renamed.bytes);
-  } catch (e) {
-    fail(`${WASM}: the renamed module does not compile: ${e.message}`);
-  }
-  writeFileSync(wasmPath, renamed.bytes);
+  const original = readFileSync(wasmPath);
+  const modules = new Set(WebAssembly.Module.imports(new WebAssembly.Module(original)).map((i) => i.module));
+  if (!modules.has(GLUE_MODULE)) return false; // already minified
+  const { bytes: renamed, map } = minifyNames(original);
+  const memory = map.exports.find(([old]) => old === MEMORY);
+  if (!memory) fail(`${WASM} exports no \`${MEMORY}\``);
+  // Step 3 (see the header).
+  const { bytes } = wasmOpt(restoreMemoryName(renamed, memory[1]), ['-Oz', '--strip-producers', '--strip-target-features']);
+  const newModules = [...new Set(WebAssembly.Module.imports(new WebAssembly.Module(bytes)).map((i) => i.module))];
+  const glue = minifyGlue(readFileSync(gluePath, 'utf8'), glueRenaming(map, newModules));
+  await checkLinks(glue, bytes);
+  writeFileSync(wasmPath, bytes);
   writeFileSync(gluePath, glue);
   return true;
 }
@@ -252,9 +180,9 @@ if (isMain) {
   try {
     const args = process.argv.slice(2);
     let pkgDir = join(ROOT, 'pkg');
-    if (args[0] === '--pkg' && args[1]) pkgDir = resolve(args[1]);
-    else if (args.length) fail(`usage: node scripts/minify.mjs [--pkg DIR]`);
-    const done = minifyPackage(pkgDir);
+    if (args[0] === '--pkg' && args[1] && args.length === 2) pkgDir = resolve(args[1]);
+    else if (args.length) fail('usage: node scripts/minify.mjs [--pkg DIR]');
+    const done = await minifyPackage(pkgDir);
     console.log(`minify.mjs: ${done ? `short import/export names and minified glue in ${pkgDir}` : 'already minified'}`);
   } catch (e) {
     console.error(`minify.mjs: ${e instanceof MinifyError ? e.message : e.stack}`);

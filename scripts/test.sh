@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: lint, native unit tests, the local server's
-# own tests, the packed package in every runtime, and the wasm suite in headless Chromium,
-# headless Firefox and Node against that server.
+# own tests, the packed package in every runtime, the behaviour suite on the packed package in
+# Node, headless Chromium and headless Firefox, and the wasm suite in the same three against
+# that server. pkg/ is built once, here, and every test that loads it uses that build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -35,6 +36,9 @@ bash scripts/test-package.sh
 
 echo "== the packed package in Node 18/20/22, Deno, Bun, workerd and a Chromium module Worker (tests/runtimes/)"
 node --test tests/runtimes/
+
+echo "== the behaviour suite on the files npm pack ships, in Node, headless Chromium and headless Firefox (tests/behaviour/)"
+node --test tests/behaviour/
 
 echo "== benchmark smoke run (bench/run.mjs --quick: every section, few iterations; the size budget is enforced)"
 node bench/run.mjs --quick
