@@ -75,7 +75,12 @@ fn valid_authority(authority: &str) -> bool {
     let host_ok = !host.is_empty()
         && host
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
+            // Non-ASCII letters (an internationalised name) are left to the platform's URL
+            // parser, which checks every base URL after this: `char::is_alphanumeric` would
+            // link Unicode's tables into the `.wasm` for them.
+            .all(|c| {
+                c.is_ascii_alphanumeric() || !c.is_ascii() || matches!(c, '.' | '-' | '_' | ':')
+            });
     // Digits only: `str::parse` would also take `+80`, which URL parsers refuse.
     let port_ok = match port {
         None => true,
