@@ -211,6 +211,8 @@ export function buildPackage(pkgDir) {
     description: cargo.description,
     keywords: cargo.keywords,
     ...(cargo.homepage ? { homepage: cargo.homepage } : {}),
+    // Issues live beside the repository on GitHub.
+    ...(cargo.repository.startsWith('https://github.com/') ? { bugs: { url: `${cargo.repository.replace(/\/$/, '')}/issues` } } : {}),
     repository,
     license: cargo.license,
     type: 'module',

@@ -32,6 +32,10 @@ test('name, version (Cargo.toml, semver) and metadata', () => {
   assert.equal(manifest.repository?.type, 'git');
   assert.match(manifest.repository?.url, /^git\+https:\/\/.+\.git$/);
   assert.ok(Array.isArray(manifest.keywords) && manifest.keywords.includes('estuary'));
+  // What the registry shows beside the package: where it lives and where to report a bug.
+  assert.equal(manifest.homepage, 'https://github.com/estuary-user/estuary-user');
+  assert.deepEqual(manifest.bugs, { url: 'https://github.com/estuary-user/estuary-user/issues' });
+  assert.deepEqual(manifest.repository, { type: 'git', url: 'git+https://github.com/estuary-user/estuary-user.git' });
   assert.equal(manifest.private, undefined, 'the package is publishable');
   assert.equal(manifest.dependencies, undefined, 'the package has no runtime dependencies');
 });
