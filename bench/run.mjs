@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
-import { startServer } from '../tests/server/estuary-server.mjs';
+import { startServer } from '../estuary-user-node/src/server.mjs';
 import { prng } from './prng.js';
 import { startStaticServer } from './static-server.mjs';
 

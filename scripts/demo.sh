@@ -11,7 +11,7 @@ PAGE_PORT="${DEMO_PORT:-8080}"
 bash scripts/build-pkg.sh
 
 mkdir -p target
-node tests/server/estuary-server.mjs --port "$NODE_PORT" > target/demo-server.log 2>&1 &
+node estuary-user-node/src/server.mjs --port "$NODE_PORT" > target/demo-server.log 2>&1 &
 server=$!
 trap 'kill $server $page 2>/dev/null || true' EXIT INT TERM
 page=""

@@ -38,13 +38,13 @@ echo "== the JS error contract on the built package"
 node --test tests/js/
 
 echo "== local Estuary-compatible server"
-node --test tests/server/
+node --test estuary-user-node/test/
 
 echo "== scripts/setup.sh, sourced, changes only PATH in the caller's shell (tests/scripts/)"
 node --test tests/scripts/
 
 echo "== wasm suite in headless Chromium, headless Firefox and Node (server on $ESTUARY_TEST_URL)"
-node tests/server/estuary-server.mjs --test --quiet --port "$PORT" > target/test-server.log 2>&1 &
+node estuary-user-node/src/server.mjs --test --quiet --port "$PORT" > target/test-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do

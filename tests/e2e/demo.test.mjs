@@ -2,7 +2,7 @@
 //
 //   node --test tests/e2e/
 //
-// Starts tests/server/estuary-server.mjs and www/serve.mjs on free ports, then uses the page as a
+// Starts estuary-user-node/src/server.mjs and www/serve.mjs on free ports, then uses the page as a
 // person would. Needs pkg/ built (`wasm-pack build --target web --release --mode no-install`) and
 // Chromium at /usr/bin/chromium (override with CHROMIUM_PATH). Writes tests/artifacts/demo.png.
 
@@ -57,7 +57,7 @@ let site; // base URL of the static server
 
 before(async () => {
   assert.ok(existsSync(join(ROOT, 'pkg', 'estuary_user.js')), 'pkg/ is missing: build it with wasm-pack first');
-  const est = await startNode('tests/server/estuary-server.mjs', ['--port', '0'], {
+  const est = await startNode('estuary-user-node/src/server.mjs', ['--port', '0'], {
     url: /listening on (http:\/\/\S+)/,
     token: /demo token: (EST\S+ARY)/,
   });

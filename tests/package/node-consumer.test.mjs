@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startServer } from '../server/estuary-server.mjs';
+import { startServer } from '../../estuary-user-node/src/server.mjs';
 import {
   EXPECTED_TARBALL_FILES,
   ROOT,

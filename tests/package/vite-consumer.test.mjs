@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { startServer } from '../server/estuary-server.mjs';
+import { startServer } from '../../estuary-user-node/src/server.mjs';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,

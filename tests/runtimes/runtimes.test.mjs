@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { startServer } from '../server/estuary-server.mjs';
+import { startServer } from '../../estuary-user-node/src/server.mjs';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,

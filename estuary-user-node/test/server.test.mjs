@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { RateLimiter, TEST_TOKENS, parseArgs, startServer, tokenHash } from './estuary-server.mjs';
-import { formatGoTimeString, formatRFC3339Nano, goJson, msToNs, nowNs, parseQuery, queryGet, strconvQuote, timeQuote } from './go-compat.mjs';
-import { tryParseDuration } from './go-duration.mjs';
+import { RateLimiter, TEST_TOKENS, parseArgs, startServer, tokenHash } from '../src/server.mjs';
+import { formatGoTimeString, formatRFC3339Nano, goJson, msToNs, nowNs, parseQuery, queryGet, strconvQuote, timeQuote } from '../src/go-compat.mjs';
+import { tryParseDuration } from '../src/go-duration.mjs';
 
 const DEMO_TOKEN = 'EST11111111-2222-4333-8444-555555555555ARY';
 const T = TEST_TOKENS;
@@ -730,7 +730,7 @@ describe('control API', () => {
 });
 
 test('CLI prints the two startup lines', async () => {
-  const script = fileURLToPath(new URL('./estuary-server.mjs', import.meta.url));
+  const script = fileURLToPath(new URL('../src/server.mjs', import.meta.url));
   const child = spawn(process.execPath, [script, '--port', '0', '--quiet', '--token', DEMO_TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     let out = '';
