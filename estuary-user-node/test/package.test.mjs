@@ -121,7 +121,7 @@ before(async () => {
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'app-under-test', private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`);
   const install = await run('npm', ['install', join(tmp, packed.filename), '--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline']);
   assert.equal(install.code, 0, install.stderr);
-  for (const f of ['runtime-check.mjs', 'usage.ts', 'tsconfig.json']) copyFileSync(join(HERE, 'fixtures', f), join(project, f));
+  for (const f of ['runtime-check.mjs', 'usage.ts', 'tsconfig.json']) copyFileSync(join(PACKAGE_DIR, 'test-fixtures', f), join(project, f));
 });
 
 after(() => tmp && rmSync(tmp, { recursive: true, force: true }));
