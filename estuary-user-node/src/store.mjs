@@ -356,7 +356,7 @@ export function seedStore(secrets, { test, now, makeToken }) {
   store.addKey(demo, { token: secrets.demoLegacy, legacy: true, expiry: at(2122, 9, 1, 10, 0, 0) });
   store.addKey(demo, { token: secrets.demoLaptop, label: 'laptop', expiry: now + DEFAULT_EXPIRY_NS });
   store.addKey(demo, { token: secrets.demoCi, label: 'github-actions deploy', expiry: now + PERMANENT_EXPIRY_NS });
-  store.addKey(demo, { token: secrets.demoUploadOnly, label: 'uploads-only', uploadOnly: true, expiry: now + DEFAULT_EXPIRY_NS });
+  store.addKey(demo, { token: secrets.demoUploadOnly, label: 'uploads-only', uploadOnly: true, expiry: now + PERMANENT_EXPIRY_NS });
   const demoContents = [
     { name: 'holiday-photos-2023.tar', size: 734_003_200, createdAt: at(2023, 3, 14, 9, 26, 53, 589_793_238) },
     { name: 'dataset.csv', size: 52_428_800, createdAt: at(2023, 3, 20, 17, 2, 11, 120_000_000) },
