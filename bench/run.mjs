@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
-import { startServer } from '../tests/server/estuary-server.mjs';
+import { startNode } from 'estuary-user-node';
 import { prng } from './prng.js';
 import { startStaticServer } from './static-server.mjs';
 
@@ -422,19 +422,18 @@ async function main() {
   let browser;
   try {
     if (browserSections.length) {
-      server = await startServer({ port: 0, test: true, quiet: true, rateLimit: 0 });
+      server = await startNode({ port: 0, rateLimit: 0 });
       site = await startStaticServer({ root: ROOT, port: 0 });
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     }
     results.machine = machine(browser?.version());
-    results.servers = server ? { api: server.url, site: site.url, rateLimit: 0, note: 'the page and the API are on different origins: real CORS preflights' } : null;
-    const baseUrl = server?.url;
-    const state = server?.state;
+    results.servers = server ? { api: server.baseUrl, site: site.url, rateLimit: 0, note: 'the page and the API are on different origins: real CORS preflights' } : null;
+    const baseUrl = server?.baseUrl;
     const logCounts = () => {
-      // the test node's request log, by method (OPTIONS = CORS preflights); cleared each time
+      // the local node's request log, by method (OPTIONS = CORS preflights); cleared each time
       const counts = {};
-      for (const r of state.requests) counts[r.method] = (counts[r.method] ?? 0) + 1;
-      state.requests.length = 0;
+      for (const r of server.requests()) counts[r.method] = (counts[r.method] ?? 0) + 1;
+      server.clearRequests();
       return counts;
     };
     let seed = opts.seed;
@@ -503,7 +502,7 @@ async function main() {
       for (const { key, op, label, user, expect, aa } of ops) {
         progress(`per call: ${label}, ${warmup} + ${iterations} iterations per client`);
         try {
-          const token = state.createUser(user);
+          const token = server.createUser(user).token;
           logCounts();
           const r = await mainPage.page.evaluate((a) => window.bench.perCall(a), { baseUrl, token, op, iterations, warmup, seed: seed++, expect, aa });
           const w = summary(r.samples.wasm);
@@ -532,7 +531,7 @@ async function main() {
       for (const { op, label, user, expect } of ops) {
         progress(`large: ${label}, ${warmup} + ${iterations} iterations per client`);
         try {
-          const token = state.createUser(user);
+          const token = server.createUser(user).token;
           logCounts();
           const r = await mainPage.page.evaluate((a) => window.bench.large(a), { baseUrl, token, op, iterations, warmup, seed: seed++, expect });
           const w = summary(r.samples.wasm);
@@ -562,7 +561,7 @@ async function main() {
       const { n, rounds, warmupN } = profile.concurrency;
       progress(`concurrency: ${n.toLocaleString('en')} concurrent getStats(), ${rounds} round(s) per client`);
       try {
-        const token = state.createUser({ contents: 3 });
+        const token = server.createUser({ contents: 3 }).token;
         logCounts();
         const r = await mainPage.page.evaluate((a) => window.bench.concurrency(a), { baseUrl, token, n, rounds, warmupN, seed: seed++ });
         const w = summary(r.wasm.totalMs);
@@ -598,14 +597,14 @@ async function main() {
       const { warmup, checkpoints } = profile.memory;
       progress(`memory: ${warmup} warm-up calls, then checkpoints at ${checkpoints.join(', ')} sequential getStats() per client`);
       try {
-        const token = state.createUser({ contents: 3 });
+        const token = server.createUser({ contents: 3 }).token;
         const mem = {};
         for (const client of ['wasm', 'plain']) {
           const { context, page } = await openBenchPage(browser, site.url);
           try {
             if (client === 'wasm') await page.evaluate(() => window.bench.measureInit());
             mem[client] = await page.evaluate((a) => window.bench.memory(a), { baseUrl, token, client, warmup, checkpoints });
-            state.requests.length = 0;
+            server.clearRequests();
           } finally {
             await context.close();
           }

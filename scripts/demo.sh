@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up a fresh machine, builds pkg/ (web target), starts the local Estuary-compatible
-# node on :3004 with a seeded demo user, serves the demo page on :8080 and prints its URL.
+# Sets up a fresh machine, builds pkg/ (web target), starts the local Estuary node
+# (estuary-user-node) on :3004 with its seeded demo user, serves the demo page on :8080 and
+# prints its URL.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -11,16 +12,20 @@ PAGE_PORT="${DEMO_PORT:-8080}"
 bash scripts/build-pkg.sh
 
 mkdir -p target
-node tests/server/estuary-server.mjs --port "$NODE_PORT" > target/demo-server.log 2>&1 &
+# The local node is the estuary-user-node package (estuary-user-node/, linked into node_modules
+# by npm ci): its command prints one JSON line on stdout when it is ready, and logs requests on
+# stderr.
+rm -f target/demo-node.json
+estuary-user-node --port "$NODE_PORT" > target/demo-node.json 2> target/demo-server.log &
 server=$!
 trap 'kill $server $page 2>/dev/null || true' EXIT INT TERM
 page=""
 for _ in $(seq 50); do
-  grep -q "demo token:" target/demo-server.log 2>/dev/null && break
+  [ -s target/demo-node.json ] && break
   sleep 0.1
 done
-token=$(sed -n 's/^demo token: //p' target/demo-server.log)
-[ -n "$token" ] || { cat target/demo-server.log; exit 1; }
+token=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).tokens.user)' "$(head -n 1 target/demo-node.json)" 2>/dev/null || true)
+[ -n "$token" ] || { cat target/demo-node.json target/demo-server.log; exit 1; }
 
 node www/serve.mjs --port "$PAGE_PORT" &
 page=$!

@@ -46,21 +46,23 @@ node bench/run.mjs --quick
 echo "== the JS error contract on the built package"
 node --test tests/js/
 
-echo "== local Estuary-compatible server"
-node --test tests/server/
+echo "== the local Estuary node, estuary-user-node/: its behaviour, and its npm pack tarball installed (CLI, startNode in Node 18/20/22, Deno, Bun, types)"
+node --test estuary-user-node/test/
 
 echo "== scripts/setup.sh, sourced, changes only PATH in the caller's shell (tests/scripts/)"
 node --test tests/scripts/
 
 echo "== wasm suite in headless Chromium, headless Firefox and Node (server on $ESTUARY_TEST_URL)"
-node tests/server/estuary-server.mjs --test --quiet --port "$PORT" > target/test-server.log 2>&1 &
+# The estuary-user-node command (node_modules/.bin, linked by npm ci) with the suite's fixed
+# test users; it prints one JSON line on stdout when it is ready.
+estuary-user-node --fixtures --quiet --port "$PORT" > target/test-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
-  grep -q "listening on" target/test-server.log 2>/dev/null && break
+  grep -q '"baseUrl"' target/test-server.log 2>/dev/null && break
   sleep 0.1
 done
-grep -q "listening on" target/test-server.log || { cat target/test-server.log; exit 1; }
+grep -q '"baseUrl"' target/test-server.log || { cat target/test-server.log; exit 1; }
 
 # The suite drives the JS facade, which is behind the `js` feature.
 wasm-pack --log-level warn test --headless --chrome --mode no-install --test browser --features js

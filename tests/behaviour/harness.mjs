@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 
 import { PKG, EXPECTED_TARBALL_FILES, ROOT, packPackage, requireBuiltPackage, run, serveStatic, tempDir } from '../package/helpers.mjs';
 import { CASES } from './cases.mjs';
-import { startServer } from './node-server.mjs';
+import { startNode as startEstuaryNode } from './node-server.mjs';
 
 const HERE = join(ROOT, 'tests', 'behaviour');
 /** Each case's own limit; a hang fails that case instead of the run. */
@@ -41,8 +41,8 @@ export async function unpackedPackage() {
 
 /** A fresh test node on a free port: `{ url, close }` (url without the trailing slash). */
 export async function startNode() {
-  const server = await startServer({ port: 0, test: true, quiet: true });
-  return { url: server.url.replace(/\/$/, ''), close: () => server.close() };
+  const node = await startEstuaryNode({ port: 0, fixtures: true });
+  return { url: node.baseUrl, close: () => node.close() };
 }
 
 /**

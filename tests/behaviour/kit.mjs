@@ -1,8 +1,8 @@
 // What the behaviour cases (cases.mjs) use: assertions, the test node's control API
-// (tests/server/README.md, "Control API") and helpers around the package. Web platform APIs
+// (estuary-user-node/README.md, "Control API over HTTP") and helpers around the package. Web platform APIs
 // only (fetch, AbortController, setTimeout), so the same file runs in Node and in browsers.
 
-/** Test mode's fixed tokens (tests/server/README.md, "Seed data"). */
+/** Test mode's fixed tokens (estuary-user-node/README.md, "Seeded tokens"). */
 export const TOKENS = {
   full: 'ESTc0ffee00-0000-4000-8000-000000000001ARY',
   upload: 'ESTc0ffee00-0000-4000-8000-000000000002ARY',

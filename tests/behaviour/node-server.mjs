@@ -1,3 +1,3 @@
-// Where the behaviour suite gets the local Estuary-compatible node: the one line to change if the
-// node moves.
-export { startServer } from '../server/estuary-server.mjs';
+// Where the behaviour suite gets the local Estuary node: the estuary-user-node package, the one
+// line to change if the node moves.
+export { startNode } from 'estuary-user-node';

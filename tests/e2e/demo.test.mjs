@@ -2,8 +2,8 @@
 //
 //   node --test tests/e2e/
 //
-// Starts tests/server/estuary-server.mjs and www/serve.mjs on free ports, then uses the page as a
-// person would. Needs pkg/ built (`wasm-pack build --target web --release --mode no-install`) and
+// Starts the local node's command (estuary-user-node/bin/) and www/serve.mjs on free ports, then
+// uses the page as a person would. Needs pkg/ built (`wasm-pack build --target web --release --mode no-install`) and
 // Chromium at /usr/bin/chromium (override with CHROMIUM_PATH). Writes tests/artifacts/demo.png.
 
 import { test, before, after } from 'node:test';
@@ -57,9 +57,10 @@ let site; // base URL of the static server
 
 before(async () => {
   assert.ok(existsSync(join(ROOT, 'pkg', 'estuary_user.js')), 'pkg/ is missing: build it with wasm-pack first');
-  const est = await startNode('tests/server/estuary-server.mjs', ['--port', '0'], {
-    url: /listening on (http:\/\/\S+)/,
-    token: /demo token: (EST\S+ARY)/,
+  // The command's one JSON line: {"baseUrl":"http://127.0.0.1:PORT","tokens":{"user":"EST…ARY",…}}.
+  const est = await startNode('estuary-user-node/bin/estuary-user-node.mjs', ['--port', '0', '--quiet'], {
+    url: /^\{"baseUrl":"(http:\/\/[^"]+)"/,
+    token: /"user":"(EST[^"]+ARY)"/,
   });
   node = { url: est.url, token: est.token };
   const srv = await startNode('www/serve.mjs', ['--port', '0'], { url: /at (http:\/\/127\.0\.0\.1:\d+)\// });

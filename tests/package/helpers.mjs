@@ -4,13 +4,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built package; ESTUARY_PKG_DIR points the tests at another build of it. */
 export const PKG = process.env.ESTUARY_PKG_DIR ? resolve(process.env.ESTUARY_PKG_DIR) : join(ROOT, 'pkg');
 
-/** Test mode's full key of the test user, and its stats (tests/server/README.md). */
+/** The local node's package (estuary-user-node/), which every test here runs against. */
+export const NODE_PKG = join(ROOT, 'estuary-user-node');
+
+/** The fixtures' full key of the test user, and its stats (estuary-user-node/README.md "Fixtures"). */
 export const TEST_TOKEN = 'ESTc0ffee00-0000-4000-8000-000000000001ARY';
 export const TEST_STATS = { totalSize: 3670016, numPins: 3 };
 /** The test user's key list has this many rows. */
@@ -82,11 +86,11 @@ export function run(cmd, args, { cwd = ROOT, env = {}, timeoutMs = 60_000 } = {}
 const NPM_QUIET = ['--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'];
 
 /**
- * `npm pack` of pkg/ into `dest`: resolves with the tarball's path and the files it holds
- * (paths inside the package, sorted).
+ * `npm pack` of pkg/ (or of the package folder `dir`) into `dest`: resolves with the tarball's
+ * path and the files it holds (paths inside the package, sorted).
  */
-export async function packPackage(dest) {
-  const { stdout } = await run('npm', ['pack', PKG, '--json', '--pack-destination', dest, '--loglevel=error'], { cwd: dest });
+export async function packPackage(dest, dir = PKG) {
+  const { stdout } = await run('npm', ['pack', dir, '--json', '--pack-destination', dest, '--loglevel=error'], { cwd: dest });
   const [info] = JSON.parse(stdout.slice(stdout.indexOf('[')));
   return {
     tarball: join(dest, info.filename),
@@ -95,9 +99,25 @@ export async function packPackage(dest) {
   };
 }
 
-/** `npm install`s the tarball into the Node project at `dir` (which has a package.json). */
-export async function installTarball(dir, tarball) {
-  await run('npm', ['install', tarball, ...NPM_QUIET], { cwd: dir, timeoutMs: 120_000 });
+/** `npm install`s the tarballs into the Node project at `dir` (which has a package.json). */
+export async function installTarball(dir, ...tarballs) {
+  await run('npm', ['install', ...tarballs, ...NPM_QUIET], { cwd: dir, timeoutMs: 120_000 });
+}
+
+/**
+ * Packs estuary-user-node into `dest`, installs it into the project at `project` and imports
+ * it from there, so the tests run the node as its users install it. Resolves with the module.
+ */
+export async function installNodePackage(dest, project) {
+  const { tarball } = await packPackage(dest, NODE_PKG);
+  await installTarball(project, tarball);
+  return importFrom(project, 'estuary-user-node');
+}
+
+/** Imports the package `name` the way code in the project at `project` would resolve it. */
+export function importFrom(project, name) {
+  const path = createRequire(join(project, 'package.json')).resolve(name);
+  return import(pathToFileURL(path).href);
 }
 
 const MIME = {

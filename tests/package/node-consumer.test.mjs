@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startServer } from '../server/estuary-server.mjs';
+import { startNode } from 'estuary-user-node';
 import {
   EXPECTED_TARBALL_FILES,
   ROOT,
@@ -32,7 +32,7 @@ let project;
 
 before(async () => {
   manifest = requireBuiltPackage();
-  server = await startServer({ port: 0, test: true, quiet: true });
+  server = await startNode({ port: 0, fixtures: true });
   tmp = tempDir('node');
   pack = await packPackage(tmp.dir);
   project = join(tmp.dir, 'project');
@@ -104,7 +104,7 @@ console.log(JSON.stringify({
   );
   const { stdout } = await run(process.execPath, ['consumer.mjs'], {
     cwd: project,
-    env: { BASE_URL: server.url, TOKEN: TEST_TOKEN, WRONG_TOKEN },
+    env: { BASE_URL: server.baseUrl, TOKEN: TEST_TOKEN, WRONG_TOKEN },
     timeoutMs: 30_000,
   });
   const out = JSON.parse(stdout.trim().split('\n').at(-1));
@@ -113,7 +113,7 @@ console.log(JSON.stringify({
   assert.match(out.wasmUrl, /\/node_modules\/estuary-user\/estuary_user_bg\.wasm$/);
   assert.equal(out.version, manifest.version);
   assert.equal(out.unexported, 'ERR_PACKAGE_PATH_NOT_EXPORTED');
-  assert.equal(out.early, server.url.replace(/\/$/, ''));
+  assert.equal(out.early, server.baseUrl);
   assert.equal(out.initIsIdempotent, true);
   assert.deepEqual(out.stats, TEST_STATS);
   assert.equal(out.keyCount, TEST_KEY_COUNT);

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { startServer } from '../server/estuary-server.mjs';
+import { startNode } from 'estuary-user-node';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
@@ -74,7 +74,7 @@ let browser;
 before(async () => {
   manifest = requireBuiltPackage();
   assert.ok(existsSync(VITE), `${VITE} is missing: run \`npm ci\` at the repository root (vite is a devDependency)`);
-  api = await startServer({ port: 0, test: true, quiet: true });
+  api = await startNode({ port: 0, fixtures: true });
   tmp = tempDir('vite');
   const { tarball } = await packPackage(tmp.dir);
   app = join(tmp.dir, 'app');
@@ -117,7 +117,7 @@ async function openApp(token) {
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
   try {
-    const query = new URLSearchParams({ api: api.url, token });
+    const query = new URLSearchParams({ api: api.baseUrl, token });
     await page.goto(`${site.url}/?${query}`);
     await page.waitForSelector('#out[data-done="1"]', { timeout: 20_000 });
     return { result: JSON.parse(await page.textContent('#out')), problems };

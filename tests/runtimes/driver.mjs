@@ -25,7 +25,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs the matrix's calls with the module `mod` (the package's exports, already initialised)
- * against the test node at `baseUrl` (test mode: its control API is at `${baseUrl}/__test/`).
+ * against the local node at `baseUrl` (estuary-user-node: its control API is at `${baseUrl}/__test/`).
  */
 export async function drive(mod, { baseUrl, token, wrongToken }) {
   describe.mod = mod;

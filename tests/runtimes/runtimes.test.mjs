@@ -2,7 +2,9 @@
 // shared driver (driver.mjs) in Node 18, 20 and 22 (each a pinned binary, whichever Node runs
 // the test), Deno 2, Bun 1, Cloudflare workerd and a module Worker in headless Chromium. Every
 // runtime makes the five calls, meets a typed error and an abort with a custom reason, against
-// its own local test node, and must report the same thing. All runtimes are devDependencies
+// its own local node, and must report the same thing. The node is estuary-user-node, packed
+// and installed into the same project as estuary-user, so the driver of the wasm package passes
+// against the node package as users install it. All runtimes are devDependencies
 // (package-lock.json): nothing is downloaded at test time.
 //
 //   node --test tests/runtimes/      (needs pkg/ built by scripts/build-pkg.sh, and `npm ci`)
@@ -14,7 +16,6 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { startServer } from '../server/estuary-server.mjs';
 import {
   CHROMIUM,
   CHROMIUM_ARGS,
@@ -23,6 +24,8 @@ import {
   TEST_STATS,
   TEST_TOKEN,
   WRONG_TOKEN,
+  NODE_PKG,
+  importFrom,
   installTarball,
   packPackage,
   requireBuiltPackage,
@@ -41,7 +44,7 @@ const BIN = {
   workerd: join(ROOT, 'node_modules', '.bin', 'workerd'),
 };
 
-/** What every runtime must report (the test user of tests/server/README.md). */
+/** What every runtime must report (the fixtures' test user, estuary-user-node/README.md). */
 const EXPECTED = {
   keys: {
     before: TEST_KEY_COUNT,
@@ -83,6 +86,8 @@ const EXPECTED = {
 
 let tmp;
 let project;
+/** estuary-user-node as installed from its tarball into the project. */
+let nodePackage;
 
 before(async () => {
   requireBuiltPackage();
@@ -91,20 +96,23 @@ before(async () => {
   }
   tmp = tempDir('runtimes');
   const { tarball } = await packPackage(tmp.dir);
+  const { tarball: nodeTarball } = await packPackage(tmp.dir, NODE_PKG);
   project = join(tmp.dir, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'runtime-matrix', private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`);
   for (const f of ['driver.mjs', 'entry.mjs', 'worker-workerd.mjs', 'worker-browser.mjs']) copyFileSync(join(HERE, f), join(project, f));
-  await installTarball(project, tarball);
+  await installTarball(project, tarball, nodeTarball);
+  nodePackage = await importFrom(project, 'estuary-user-node');
 });
 
 after(() => tmp?.remove());
 
-/** Runs `fn(config)` with a fresh test node of its own; `config` is what the driver needs. */
+/** Runs `fn(config)` with a fresh local node of its own; `config` is what the driver needs. */
 async function withNode(fn) {
-  const server = await startServer({ port: 0, test: true, quiet: true });
+  const server = await nodePackage.startNode({ port: 0, fixtures: true });
+  assert.equal(server.tokens.user, TEST_TOKEN);
   try {
-    return await fn({ baseUrl: server.url.replace(/\/$/, ''), token: TEST_TOKEN, wrongToken: WRONG_TOKEN });
+    return await fn({ baseUrl: server.baseUrl, token: server.tokens.user, wrongToken: WRONG_TOKEN });
   } finally {
     await server.close();
   }

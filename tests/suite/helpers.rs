@@ -74,7 +74,7 @@ pub async fn stalled_requests() -> JsValue {
     control("GET", "stalled", None).await
 }
 
-/// Queues a fault (see tests/server/README.md).
+/// Queues a fault (see estuary-user-node/README.md).
 pub async fn fault(json: &str) {
     control("POST", "faults", Some(json)).await;
 }
@@ -84,7 +84,7 @@ pub async fn config(json: &str) {
     control("POST", "config", Some(json)).await;
 }
 
-/// A fresh user with its own full key (`spec` as in tests/server/README.md).
+/// A fresh user with its own full key (`spec` as in estuary-user-node/README.md).
 pub async fn new_user(spec: &str) -> String {
     let answer = control("POST", "users", Some(spec)).await;
     get(&answer, "token").as_string().unwrap()

@@ -1,5 +1,5 @@
 //! Tests shared by the browser and Node runs, against the local Estuary-compatible server
-//! (`tests/server`, started by the test command with `--test` on `ESTUARY_TEST_URL`).
+//! (`estuary-user-node`, started by the test command with `--fixtures` on `ESTUARY_TEST_URL`).
 
 mod aborts;
 mod errors;

@@ -1,14 +1,17 @@
-// Tests for the Estuary-compatible test server. Run: node --test tests/server/
-// Each expectation cites the docs/estuary-node.md rule it checks where that is not obvious.
+// Tests of the node's behaviour, in-process (src/ imported directly). Run:
+//   node --test estuary-user-node/test/
+// Each expectation cites the repository's docs/estuary-node.md rule it checks where that is not
+// obvious. package.test.mjs tests the packed tarball as users install it.
 
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { RateLimiter, TEST_TOKENS, parseArgs, startServer, tokenHash } from './estuary-server.mjs';
-import { formatGoTimeString, formatRFC3339Nano, goJson, msToNs, nowNs, parseQuery, queryGet, strconvQuote, timeQuote } from './go-compat.mjs';
-import { tryParseDuration } from './go-duration.mjs';
+import { USAGE, UsageError, parseArgs } from '../src/cli.mjs';
+import { RateLimiter, TEST_TOKENS, isLoopback, startNode, tokenHash } from '../src/server.mjs';
+import { formatGoTimeString, formatRFC3339Nano, goJson, msToNs, nowNs, parseQuery, queryGet, strconvQuote, timeQuote } from '../src/go-compat.mjs';
+import { tryParseDuration } from '../src/go-duration.mjs';
 
 const DEMO_TOKEN = 'EST11111111-2222-4333-8444-555555555555ARY';
 const T = TEST_TOKENS;
@@ -17,17 +20,17 @@ const DAY = 24n * HOUR;
 
 let srv;
 before(async () => {
-  srv = await startServer({ port: 0, test: true, quiet: true, token: DEMO_TOKEN });
+  srv = await startNode({ port: 0, fixtures: true, token: DEMO_TOKEN });
 });
 after(() => srv.close());
-beforeEach(() => srv.state.reset());
+beforeEach(() => srv.reset());
 
 /** One HTTP call; returns status, headers, raw text and parsed JSON (if any). */
 async function call(method, path, { token, auth, headers = {}, body, signal } = {}) {
   const h = { ...headers };
   if (token !== undefined) h.authorization = `Bearer ${token}`;
   if (auth !== undefined) h.authorization = auth;
-  const res = await fetch(srv.url + path, { method, headers: h, body, signal });
+  const res = await fetch(srv.baseUrl + path, { method, headers: h, body, signal });
   const text = await res.text();
   let json;
   try {
@@ -123,11 +126,20 @@ describe('Go compatibility helpers', () => {
   });
 
   test('CLI arguments', () => {
-    assert.deepEqual(parseArgs(['--port', '0', '--test', '--quiet', '--rate-limit=0', '--token', 'X'], {}), { port: 0, test: true, quiet: true, rateLimit: 0, token: 'X' });
-    assert.equal(parseArgs([], { ESTUARY_PORT: '4000', ESTUARY_TEST: '1' }).port, 4000);
-    assert.equal(parseArgs([], { ESTUARY_TEST: '1' }).test, true);
-    assert.equal(parseArgs([], {}).port, 3004);
-    assert.throws(() => parseArgs(['--bogus'], {}));
+    assert.deepEqual(parseArgs(['--port', '0', '--test', '--quiet', '--rate-limit=0', '--token', 'X', '--seed', '42', '--host=::1']), {
+      port: 0, fixtures: true, quiet: true, rateLimit: 0, token: 'X', seed: 42, host: '::1',
+    });
+    assert.deepEqual(parseArgs([]), { port: 3004, rateLimit: 200, quiet: false });
+    assert.equal(parseArgs(['--fixtures']).fixtures, true);
+    assert.equal(parseArgs(['--control']).control, true);
+    assert.equal(parseArgs(['--no-control']).control, false);
+    assert.equal(parseArgs(['--rate-limit', '2.5']).rateLimit, 2.5);
+    assert.equal(parseArgs(['--help']).help, true);
+    for (const bad of [['--bogus'], ['--port'], ['--port', ''], ['--port=abc'], ['--port', '70000'], ['--port', '-1'], ['--seed', '1.5'], ['--seed', 'x'], ['--rate-limit', '-1'], ['--token', ''], ['--host='], ['--quiet=yes'], ['extra']]) {
+      assert.throws(() => parseArgs(bad), UsageError, bad.join(' '));
+    }
+    // The usage names every flag the issue asks for.
+    for (const flag of ['--port N', '--host H', '--seed N', '--token T', '--rate-limit R', '--quiet', '--control', '--no-control', '--fixtures']) assert.ok(USAGE.includes(flag), flag);
   });
 });
 
@@ -154,7 +166,7 @@ describe('authentication (docs/estuary-node.md "Authentication" table)', () => {
     for (const token of [T.session, T.legacy, T.oldShape, T.other, T.nullStats, DEMO_TOKEN]) {
       assert.equal((await call('GET', '/user/stats', { token })).status, 200, token);
     }
-    assert.equal(srv.state.demoToken, DEMO_TOKEN);
+    assert.equal(srv.tokens.demo, DEMO_TOKEN);
   });
 
   test('an upload-only key gets 403 on every /user endpoint', async () => {
@@ -349,7 +361,7 @@ describe('GET /user/api-keys', () => {
   test('the demo user has the documented seed keys', async () => {
     const list = (await call('GET', '/user/api-keys', { token: DEMO_TOKEN })).json;
     const labels = list.map((k) => k.label).sort();
-    assert.deepEqual(labels, ['', 'demo', 'github-actions deploy', 'laptop', 'old-ci-key', 'on-login']);
+    assert.deepEqual(labels, ['', 'demo', 'github-actions deploy', 'laptop', 'old-ci-key', 'on-login', 'uploads-only']);
     assert.equal(list.find((k) => k.label === 'on-login').isSession, true);
     assert.ok(rfc3339ToNs(list.find((k) => k.label === 'old-ci-key').expiry) < nowNs());
     const legacy = list.find((k) => k.label === '');
@@ -357,12 +369,11 @@ describe('GET /user/api-keys', () => {
     assert.equal(legacy.tokenHash, '');
   });
 
-  test('large key lists are fast (POST /__test/users keys=10000)', async () => {
-    const t0 = performance.now();
+  test('large key lists (POST /__test/users keys=10000)', async () => {
     const { token } = (await ctl('POST', '/__test/users', { keys: 10_000 })).json;
     const list = (await call('GET', '/user/api-keys', { token })).json;
     assert.equal(list.length, 10_001);
-    assert.ok(performance.now() - t0 < 3000);
+    assert.equal(new Set(list.map((k) => k.tokenHash)).size, 10_001);
   });
 });
 
@@ -464,14 +475,12 @@ describe('GET /user/stats and /user/export', () => {
     assert.deepEqual(nul, { Contents: null, Deals: null });
   });
 
-  test('large exports (exportBytes=5000000) are about the requested size and fast', async () => {
-    const t0 = performance.now();
+  test('large exports (exportBytes=5000000) are about the requested size', async () => {
     const { token } = (await ctl('POST', '/__test/users', { exportBytes: 5_000_000, contents: 20 })).json;
     const r = await call('GET', '/user/export', { token });
     assert.equal(r.status, 200);
     assert.ok(Math.abs(Buffer.byteLength(r.text) - 5_000_000) < 1000, String(r.text.length));
     assert.equal(r.json.Version1.Contents.length, 20);
-    assert.ok(performance.now() - t0 < 3000);
   });
 });
 
@@ -570,12 +579,24 @@ describe('faults', () => {
     assert.equal(r.text, 'not json at all');
   });
 
-  test('delayMs serves the real reply late', async () => {
-    await addFault({ path: '/user/stats', delayMs: 150 });
-    const t0 = performance.now();
+  test('delayMs holds the request, then serves the real reply; nothing is sent once the client left', async () => {
+    // Held: the request is logged, unanswered, and the fetch has not settled.
+    await addFault({ path: '/user/stats', delayMs: 600_000 });
+    const controller = new AbortController();
+    const held = call('GET', '/user/stats', { token: T.full, signal: controller.signal });
+    let settled = false;
+    held.then(() => (settled = true), () => (settled = true));
+    while (srv.requests().length === 0) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(srv.requests()[0].status, null);
+    assert.equal(settled, false);
+    controller.abort();
+    await assert.rejects(held, { name: 'AbortError' });
+    assert.equal(srv.requests()[0].status, null, 'nothing sent after the client went away');
+    // A short delay still ends with the node's own answer.
+    await addFault({ path: '/user/stats', delayMs: 20 });
     const r = await call('GET', '/user/stats', { token: T.full });
-    assert.ok(performance.now() - t0 >= 140);
     assert.deepEqual(r.json, { totalSize: 3670016, numPins: 3 });
+    assert.deepEqual(srv.requests().map((e) => e.status), [null, 200]);
   });
 
   test('drop closes the socket without a response', async () => {
@@ -596,7 +617,7 @@ describe('faults', () => {
   test('cut sends the headers of the whole body, half of it, then closes the connection', async () => {
     const full = (await call('GET', '/user/stats', { token: T.full })).text;
     await addFault({ path: '/user/stats', cut: true });
-    const res = await fetch(srv.url + '/user/stats', { headers: { authorization: `Bearer ${T.full}` } });
+    const res = await fetch(srv.baseUrl + '/user/stats', { headers: { authorization: `Bearer ${T.full}` } });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(full)));
     await assert.rejects(res.text(), TypeError);
@@ -711,43 +732,38 @@ describe('control API', () => {
     assert.equal((await ctl('POST', '/__test/nope')).status, 404);
   });
 
-  test('control API has CORS and is not served outside test mode', async () => {
+  test('control API has CORS; /__test/info names the tokens', async () => {
     const r = await ctl('GET', '/__test/info');
     assert.equal(r.headers.get('access-control-allow-origin'), '*');
     assert.equal(r.json.demoToken, DEMO_TOKEN);
-    const plain = await startServer({ port: 0, quiet: true });
-    try {
-      const res = await fetch(`${plain.url}/__test/requests`);
-      assert.equal(res.status, 404);
-      assert.deepEqual(await res.json(), { error: { code: 404, reason: 'Not Found', details: 'Not Found' } });
-      // Without --test only the demo user exists.
-      const s = await fetch(`${plain.url}/user/stats`, { headers: { authorization: `Bearer ${T.full}` } });
-      assert.equal(s.status, 401);
-    } finally {
-      await plain.close();
-    }
+    assert.deepEqual(r.json.testTokens, TEST_TOKENS);
+    assert.deepEqual(r.json.tokens, srv.tokens);
+    assert.equal(srv.controlUrl, `${srv.baseUrl}/__test/`);
   });
 });
 
-test('CLI prints the two startup lines', async () => {
-  const script = fileURLToPath(new URL('./estuary-server.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script, '--port', '0', '--quiet', '--token', DEMO_TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
+test('CLI (bin/, from the source tree): the JSON line with --fixtures and --token; exit 0 on SIGTERM', async () => {
+  const bin = fileURLToPath(new URL('../bin/estuary-user-node.mjs', import.meta.url));
+  const child = spawn(process.execPath, [bin, '--port', '0', '--fixtures', '--quiet', '--token', DEMO_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   try {
     let out = '';
     await new Promise((resolve, reject) => {
       child.stdout.on('data', (d) => {
         out += d;
-        if (out.includes('demo token:')) resolve();
+        if (out.includes('\n')) resolve();
       });
-      child.on('exit', () => reject(new Error(`exited early: ${out}`)));
+      exited.then(() => reject(new Error(`exited early: ${out}`)));
     });
-    const lines = out.trim().split('\n');
-    assert.match(lines[0], /^Estuary-compatible test node listening on http:\/\/127\.0\.0\.1:\d+$/);
-    assert.equal(lines[1], `demo token: ${DEMO_TOKEN}`);
-    const url = lines[0].split(' ').pop();
-    const r = await fetch(`${url}/user/stats`, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } });
+    const line = JSON.parse(out);
+    assert.deepEqual(Object.keys(line), ['baseUrl', 'tokens']);
+    assert.match(line.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(line.tokens.user, T.full);
+    assert.equal(line.tokens.demo, DEMO_TOKEN);
+    const r = await fetch(`${line.baseUrl}/user/stats`, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } });
     assert.equal(r.status, 200);
   } finally {
     child.kill('SIGTERM');
   }
+  assert.deepEqual(await exited, { code: 0, signal: null });
 });

@@ -1,16 +1,14 @@
-#!/usr/bin/env node
-// A local HTTP server that answers the five /user/* endpoints exactly like an Estuary node
-// (application-research/estuary, Go + Echo v4), as described by docs/estuary-node.md.
-// Node standard library only.
+// The local Estuary node: an HTTP server that answers the five /user/* endpoints and their
+// auth exactly like an Estuary node (application-research/estuary, Go + Echo v4), as
+// described by the repository's docs/estuary-node.md. Node standard library only.
 //
-//   node tests/server/estuary-server.mjs [--port N] [--token EST…ARY] [--test] [--quiet] [--rate-limit N]
-//
-// In --test mode it also serves a control API under /__test/ (faults, request log, reset,
-// fresh users) that a real node does not have. See README.md beside this file.
+// Besides the node's own routes it serves a control API under /__test/ (faults, request log,
+// reset, fresh users) that a real node does not have: only on a loopback address, unless
+// `control: true` says otherwise. startNode() gives the same control in-process. See
+// ../README.md; the command line is in cli.mjs.
 
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 
 import { formatGoTimeString, formatRFC3339Nano, goJson, nowNs, bytesToUtf8, parseQuery, pathUnescape, queryGet, strconvQuote } from './go-compat.mjs';
 import { tryParseDuration } from './go-duration.mjs';
@@ -21,9 +19,9 @@ import {
   TEST_TOKENS,
   addFreshUser,
   makeSeedSecrets,
-  newToken,
   seedStore,
   tokenHash,
+  tokenSource,
 } from './store.mjs';
 
 export { TEST_TOKENS, tokenHash };
@@ -183,7 +181,8 @@ const NGINX_502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
   '<hr><center>nginx/1.18.0 (Ubuntu)</center>\r\n</body>\r\n</html>\r\n';
 
-class BadInput extends Error {}
+/** A fault spec or control request the node refuses (HTTP 400; thrown by the in-process API). */
+class BadInput extends TypeError {}
 
 function normalizeFault(b) {
   if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new BadInput('fault must be a JSON object');
@@ -274,29 +273,60 @@ function delayUnlessClosed(res, ms) {
 
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Start a server. Options: port (default 3004; 0 = ephemeral), host (127.0.0.1), token (demo
- * token; random if absent), test (enable control API + test users), quiet (no request log
- * lines), rateLimit (requests/s per client IP; 0 = off; default 200), log (line printer).
- * Resolves to {port, url, close(), state}.
- */
-export async function startServer(options = {}) {
-  const host = options.host ?? '127.0.0.1';
-  const testMode = options.test === true;
-  const initialRateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
-  const log = options.quiet ? () => {} : (options.log ?? ((line) => console.log(line)));
+/** Whether `host` names a loopback address: only this machine can reach a node bound there. */
+export function isLoopback(host) {
+  const h = String(host).toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || /^::ffff:127\.\d+\.\d+\.\d+$/.test(h);
+}
 
-  const secrets = makeSeedSecrets(options.token);
+/** A wildcard bind address (all interfaces): clients on this machine reach it on loopback. */
+const isWildcard = (host) => host === '0.0.0.0' || host === '::' || host === '[::]';
+
+/** Throws a TypeError when `options` has a field startNode does not know or a bad value. */
+function checkOptions(options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new TypeError('startNode: options must be an object');
+  const known = new Set(['port', 'host', 'seed', 'token', 'rateLimit', 'fixtures', 'test', 'control', 'log']);
+  for (const k of Object.keys(options)) if (!known.has(k)) throw new TypeError(`startNode: unknown option "${k}"`);
+  const { port, host, seed, token, rateLimit, log } = options;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new TypeError('startNode: port must be an integer 0..65535');
+  if (host !== undefined && (typeof host !== 'string' || host === '')) throw new TypeError('startNode: host must be a non-empty string');
+  if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0)) throw new TypeError('startNode: seed must be a non-negative integer');
+  if (token !== undefined && (typeof token !== 'string' || token === '')) throw new TypeError('startNode: token must be a non-empty string');
+  if (rateLimit !== undefined && !(typeof rateLimit === 'number' && rateLimit >= 0 && Number.isFinite(rateLimit))) throw new TypeError('startNode: rateLimit must be a number >= 0');
+  for (const k of ['fixtures', 'test', 'control']) {
+    if (options[k] !== undefined && typeof options[k] !== 'boolean') throw new TypeError(`startNode: ${k} must be a boolean`);
+  }
+  if (log !== undefined && typeof log !== 'function') throw new TypeError('startNode: log must be a function');
+}
+
+/**
+ * Start a node (see ../README.md and ../index.d.ts). Options: port (default 3004; 0 = a free
+ * port), host (127.0.0.1), seed (deterministic tokens), token (the demo user's full key),
+ * rateLimit (requests/s per client IP; 0 = off; default 200), fixtures (alias test: the
+ * project's fixed test users), control (the HTTP control API; default: on iff host is
+ * loopback), log (called with one line per request).
+ */
+export async function startNode(options = {}) {
+  checkOptions(options);
+  const host = options.host ?? '127.0.0.1';
+  const fixtures = options.fixtures === true || options.test === true;
+  const control = options.control ?? isLoopback(host);
+  const seed = options.seed;
+  const initialRateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const log = options.log ?? (() => {});
+
+  const secrets = makeSeedSecrets(options.token, seed);
   const limiter = new RateLimiter(initialRateLimit);
   const config = { rateLimit: initialRateLimit };
-  const requests = []; // request log (test mode only)
+  const requests = []; // the request log
   const faults = [];
   const stalled = new Set();
   let store;
   let nextFreshUserId;
 
   function reset() {
-    store = seedStore(secrets, { test: testMode, now: nowNs() });
+    // A fresh token stream too, so a seeded node gives the same tokens after every reset.
+    store = seedStore(secrets, { test: fixtures, now: nowNs(), makeToken: tokenSource(seed, 'keys') });
     nextFreshUserId = FIRST_FRESH_USER_ID;
     requests.length = 0;
     faults.length = 0;
@@ -308,8 +338,33 @@ export async function startServer(options = {}) {
   reset();
 
   function createUser(opts = {}) {
+    checkUserOptions(opts);
     return addFreshUser(store, nextFreshUserId++, opts, nowNs()).token;
   }
+
+  /** The roles of the seeded tokens (../README.md "Seeded tokens"). */
+  const tokens = fixtures
+    ? {
+        user: TEST_TOKENS.full,
+        uploadOnly: TEST_TOKENS.uploadOnly,
+        expired: TEST_TOKENS.expired,
+        session: TEST_TOKENS.session,
+        legacy: TEST_TOKENS.legacy,
+        otherUser: TEST_TOKENS.other,
+        otherUserSecond: TEST_TOKENS.otherSecond,
+        oldShape: TEST_TOKENS.oldShape,
+        nullStats: TEST_TOKENS.nullStats,
+        demo: secrets.demo,
+      }
+    : {
+        user: secrets.demo,
+        uploadOnly: secrets.demoUploadOnly,
+        expired: secrets.demoExpired,
+        session: secrets.demoSession,
+        legacy: secrets.demoLegacy,
+        otherUser: secrets.otherUser,
+      };
+  Object.freeze(tokens);
 
   // --- authentication: util.ExtractAuth + checkTokenAuth + AuthRequired(PermLevelUser) ------
 
@@ -371,7 +426,7 @@ export async function startServer(options = {}) {
       return httpError(500, bytesToUtf8(`invalid perm: ${strconvQuote(perms[0])}`));
     }
     const label = bytesToUtf8(queryGet(q, 'label'));
-    const token = newToken();
+    const token = store.makeToken();
     const { row } = store.addKey(user, { token, label, expiry, uploadOnly: perms[0] === 'upload' });
     // The only response that ever carries the plaintext token.
     return json(200, { token, tokenHash: row.tokenHash, label, expiry: formatRFC3339Nano(expiry), isSession: false });
@@ -414,7 +469,7 @@ export async function startServer(options = {}) {
     }
   }
 
-  // --- control API (test mode only) -----------------------------------------------------------
+  // --- control API (loopback only unless `control: true`) ----------------------------------
 
   const ctlJson = (status, value) => ({ status, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(value) + '\n' });
   const ctlError = (status, message) => ctlJson(status, { error: message });
@@ -444,7 +499,7 @@ export async function startServer(options = {}) {
         case 'GET /__test/faults':
           return ctlJson(200, faults.map((f) => ({ ...f.spec, remaining: f.remaining })));
         case 'POST /__test/faults':
-          faults.push(normalizeFault(body));
+          addFault(body);
           return ctlJson(200, {});
         case 'DELETE /__test/faults':
           faults.length = 0;
@@ -453,28 +508,17 @@ export async function startServer(options = {}) {
           return ctlJson(200, config);
         case 'POST /__test/config': {
           if (!isObject) throw new BadInput('config must be a JSON object');
-          if (body.rateLimit !== undefined) {
-            if (typeof body.rateLimit !== 'number' || !(body.rateLimit >= 0)) throw new BadInput('"rateLimit" must be a number >= 0');
-            config.rateLimit = body.rateLimit;
-            limiter.setRate(body.rateLimit);
-          }
+          if (body.rateLimit !== undefined) setRateLimit(body.rateLimit);
           return ctlJson(200, {});
         }
-        case 'POST /__test/users': {
-          if (!isObject) throw new BadInput('users body must be a JSON object');
-          for (const k of ['keys', 'contents', 'exportBytes']) {
-            const v = body[k];
-            if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 50_000_000)) throw new BadInput(`"${k}" must be a non-negative integer`);
-          }
-          if (body.keys > 1_000_000 || body.contents > 1_000_000) throw new BadInput('at most 1000000 keys or contents');
+        case 'POST /__test/users':
           return ctlJson(200, { token: createUser(body) });
-        }
         case 'GET /__test/stalled':
           // How many stalled requests are still open: a client that aborts its fetch closes
           // the connection, which takes the request out of this set.
           return ctlJson(200, { open: stalled.size });
         case 'GET /__test/info':
-          return ctlJson(200, { demoToken: secrets.demo, testTokens: TEST_TOKENS, config });
+          return ctlJson(200, { demoToken: secrets.demo, testTokens: fixtures ? TEST_TOKENS : null, tokens, config });
         default:
           return ctlError(404, `no control endpoint ${method} ${path}`);
       }
@@ -565,10 +609,10 @@ export async function startServer(options = {}) {
     const qi = rawUrl.indexOf('?');
     const rawPath = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
     const rawQuery = qi < 0 ? '' : rawUrl.slice(qi + 1);
-    const isControl = testMode && (rawPath === '/__test' || rawPath.startsWith('/__test/'));
+    const isControl = control && (rawPath === '/__test' || rawPath.startsWith('/__test/'));
     const ctx = { req, res, rawPath, rawQuery, entry: null };
 
-    if (testMode && !isControl) {
+    if (!isControl) {
       ctx.entry = {
         method: req.method,
         url: rawUrl,
@@ -608,7 +652,7 @@ export async function startServer(options = {}) {
 
   const server = http.createServer({ noDelay: true, keepAliveTimeout: 5_000 }, (req, res) => {
     onRequest(req, res).catch((e) => {
-      console.error('estuary-server: unexpected error', e);
+      console.error('estuary-user-node: unexpected error', e);
       if (!res.headersSent) res.destroy();
     });
   });
@@ -626,128 +670,72 @@ export async function startServer(options = {}) {
     });
   });
   const port = server.address().port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // A wildcard bind is reached on loopback from this machine; any other host as given.
+  const urlHost = isWildcard(host) ? (host === '0.0.0.0' ? '127.0.0.1' : '[::1]') : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const baseUrl = `http://${urlHost}:${port}`;
 
-  const state = {
-    testMode,
-    demoToken: secrets.demo,
-    testTokens: TEST_TOKENS,
-    config,
-    requests,
-    faults,
-    get store() {
-      return store;
-    },
-    reset,
-    createUser,
-    setRateLimit(n) {
-      config.rateLimit = n;
-      limiter.setRate(n);
-    },
-  };
+  function setRateLimit(n) {
+    if (typeof n !== 'number' || !Number.isFinite(n) || !(n >= 0)) throw new BadInput('"rateLimit" must be a number >= 0');
+    config.rateLimit = n;
+    limiter.setRate(n);
+  }
 
+  function addFault(spec) {
+    faults.push(normalizeFault(spec));
+  }
+
+  let closing = null;
   function close() {
-    return new Promise((resolve) => {
+    closing ??= new Promise((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections(); // includes stalled and keep-alive connections
     });
+    return closing;
   }
 
-  return { port, url, close, state };
-}
+  // Deep copies: what a caller does with them never reaches the node's own state.
+  const copy = (v) => JSON.parse(JSON.stringify(v));
 
-// ---------------------------------------------------------------------------------------------
-// CLI
-
-const USAGE = `Usage: node tests/server/estuary-server.mjs [options]
-
-  --port N          port to listen on (env ESTUARY_PORT; default ${DEFAULT_PORT}; 0 = any free port)
-  --host H          address to bind (default 127.0.0.1)
-  --token EST…ARY   fix the demo user's full API key (default: random)
-  --test            enable the /__test/ control API and the fixed test users (env ESTUARY_TEST=1)
-  --rate-limit N    requests per second per client IP before 429 (default ${DEFAULT_RATE_LIMIT}; 0 = off)
-  --quiet           do not log requests
-  --help            show this help
-`;
-
-export function parseArgs(argv, env = {}) {
-  const opts = {
-    port: env.ESTUARY_PORT !== undefined && env.ESTUARY_PORT !== '' ? Number(env.ESTUARY_PORT) : DEFAULT_PORT,
-    test: env.ESTUARY_TEST === '1' || env.ESTUARY_TEST === 'true',
-    quiet: false,
-    rateLimit: DEFAULT_RATE_LIMIT,
+  return {
+    baseUrl,
+    port,
+    host,
+    tokens,
+    controlUrl: control ? `${baseUrl}/__test/` : null,
+    close,
+    reset,
+    fault: addFault,
+    faults: () => faults.map((f) => copy({ ...f.spec, remaining: f.remaining })),
+    clearFaults() {
+      faults.length = 0;
+    },
+    requests: () => copy(requests),
+    clearRequests() {
+      requests.length = 0;
+    },
+    createUser: (opts = {}) => ({ token: createUser(opts) }),
+    setRateLimit,
+    rateLimit: () => config.rateLimit,
+    stalled: () => stalled.size,
   };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    const next = () => {
-      if (value !== undefined) return value;
-      if (i + 1 >= argv.length) throw new Error(`${arg} needs a value`);
-      return argv[++i];
-    };
-    switch (arg) {
-      case '--port':
-        opts.port = Number(next());
-        break;
-      case '--host':
-        opts.host = next();
-        break;
-      case '--token':
-        opts.token = next();
-        break;
-      case '--rate-limit':
-        opts.rateLimit = Number(next());
-        break;
-      case '--test':
-        opts.test = true;
-        break;
-      case '--quiet':
-        opts.quiet = true;
-        break;
-      case '--help':
-      case '-h':
-        opts.help = true;
-        break;
-      default:
-        throw new Error(`unknown argument: ${arg}`);
-    }
-  }
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) throw new Error('--port must be an integer 0..65535');
-  if (!Number.isFinite(opts.rateLimit) || opts.rateLimit < 0) throw new Error('--rate-limit must be a number >= 0');
-  if (opts.token !== undefined && opts.token === '') throw new Error('--token must not be empty');
-  return opts;
 }
 
-async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2), process.env);
-  } catch (e) {
-    process.stderr.write(`${e.message}\n\n${USAGE}`);
-    process.exit(2);
+/** Checks the body of POST /__test/users and the options of createUser(). */
+function checkUserOptions(body) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadInput('users body must be a JSON object');
+  for (const k of Object.keys(body)) if (!['keys', 'contents', 'exportBytes', 'stats'].includes(k)) throw new BadInput(`unknown user field "${k}"`);
+  for (const k of ['keys', 'contents', 'exportBytes']) {
+    const v = body[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 50_000_000)) throw new BadInput(`"${k}" must be a non-negative integer`);
   }
-  if (opts.help) {
-    process.stdout.write(USAGE);
-    return;
+  if (body.keys > 1_000_000 || body.contents > 1_000_000) throw new BadInput('at most 1000000 keys or contents');
+  const { stats } = body;
+  if (stats !== undefined && stats !== null) {
+    if (typeof stats !== 'object' || Array.isArray(stats)) throw new BadInput('"stats" must be an object');
+    for (const k of ['totalSize', 'numPins']) {
+      const v = stats[k];
+      const ok = v === undefined || v === null || Number.isSafeInteger(v) || (typeof v === 'string' && /^-?\d{1,19}$/.test(v));
+      if (!ok) throw new BadInput(`"stats.${k}" must be an integer, a string of digits or null`);
+    }
   }
-  const srv = await startServer(opts);
-  // Scripts parse these two lines; keep their format. One write so they arrive together.
-  let banner = `Estuary-compatible test node listening on ${srv.url}\ndemo token: ${srv.state.demoToken}\n`;
-  if (opts.test) banner += `test mode: control API at ${srv.url}/__test/ (see tests/server/README.md)\n`;
-  process.stdout.write(banner);
-  const shutdown = () => srv.close().then(() => process.exit(0));
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e) => {
-    process.stderr.write(`estuary-server: ${e.message}\n`);
-    process.exit(1);
-  });
 }

@@ -26,8 +26,24 @@ export const tokenHash = (token) => tokenHashOfBytes(Buffer.from(token, 'utf8'))
 /** Hash of a byte string taken from the wire (header value, decoded path segment). */
 export const tokenHashOfByteString = (s) => tokenHashOfBytes(Buffer.from(s, 'latin1'));
 
-/** A new token: `EST` + lowercase UUIDv4 + `ARY`. */
+/** A new random token: `EST` + lowercase UUIDv4 + `ARY`. */
 export const newToken = () => 'EST' + randomUUID() + 'ARY';
+
+/**
+ * Where a node's tokens come from. Without a seed they are random (crypto.randomUUID); with
+ * `seed` (`--seed N`) the n-th token of a stream is `EST` + a UUIDv4 made from
+ * SHA-256("estuary-user-node/<seed>/<stream>/<n>") + `ARY`, so the same seed and the same
+ * requests give the same tokens on every run. Either way the token has the node's format
+ * (docs/estuary-node.md "Token format").
+ */
+export function tokenSource(seed, stream) {
+  if (seed === undefined || seed === null) return newToken;
+  let n = 0;
+  return () => {
+    const h = createHash('sha256').update(`estuary-user-node/${seed}/${stream}/${n++}`).digest('hex');
+    return `EST${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16], 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}ARY`;
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic fake identifiers, so seeded exports look real and stay stable across runs.
@@ -63,7 +79,9 @@ function fakeUuid(seed) {
 // ---------------------------------------------------------------------------------------------
 
 export class Store {
-  constructor() {
+  /** @param {() => string} makeToken the source of the tokens of new keys (POST /user/api-keys, fresh users) */
+  constructor(makeToken = newToken) {
+    this.makeToken = makeToken;
     this.users = new Map(); // id -> user
     this.byToken = new Map(); // plaintext token (legacy rows only) -> live row
     this.byHash = new Map(); // tokenHash -> live row
@@ -84,7 +102,7 @@ export class Store {
    * Oct 2022), legacy rows keep the plaintext and have tokenHash "". `oldShape` rows are
    * rendered like a pre-2022 node would (no label, tokenHash, isSession).
    */
-  addKey(user, { token = newToken(), label = '', expiry, expiryOffsetMin = 0, isSession = false, uploadOnly = false, legacy = false, oldShape = false }) {
+  addKey(user, { token = this.makeToken(), label = '', expiry, expiryOffsetMin = 0, isSession = false, uploadOnly = false, legacy = false, oldShape = false }) {
     const row = {
       id: this.nextRowId++,
       userId: user.id,
@@ -283,9 +301,11 @@ export const DEMO_USER_ID = 1;
 export const TEST_USER_ID = 2;
 export const OTHER_USER_ID = 3;
 export const NULL_STATS_USER_ID = 4;
+/** The demo data's second user (the `otherUser` token role). */
+export const DEMO_OTHER_USER_ID = 5;
 export const FIRST_FRESH_USER_ID = 100;
 
-/** Fixed tokens seeded in --test mode. */
+/** Fixed tokens seeded with the fixtures (`--fixtures`, alias `--test`). */
 export const TEST_TOKENS = Object.freeze({
   full: 'ESTc0ffee00-0000-4000-8000-000000000001ARY', // test user, full key
   uploadOnly: 'ESTc0ffee00-0000-4000-8000-000000000002ARY', // test user, perms=upload
@@ -301,23 +321,32 @@ export const TEST_TOKENS = Object.freeze({
 /** Expiry of the test user's expired key, fixed so the error details are predictable. */
 export const TEST_EXPIRED_AT_NS = msToNs(Date.UTC(2023, 0, 15, 8, 0, 0));
 
-/** Random secrets chosen once per server, so /__test/reset restores the same demo keys. */
-export function makeSeedSecrets(demoToken) {
-  return {
-    demo: demoToken ?? newToken(),
-    demoSession: newToken(),
-    demoExpired: newToken(),
-    demoLegacy: newToken(),
-    demoLaptop: newToken(),
-    demoCi: newToken(),
+/**
+ * The demo data's secrets, chosen once per node (so a reset restores the same keys): random,
+ * or derived from `seed`. `demoToken` (`--token`) fixes the demo user's full key.
+ */
+export function makeSeedSecrets(demoToken, seed) {
+  const next = tokenSource(seed, 'seed');
+  // Drawn in a fixed order, so a seed gives the same token for each role whatever --token says.
+  const drawn = {
+    demo: next(),
+    demoSession: next(),
+    demoExpired: next(),
+    demoLegacy: next(),
+    demoLaptop: next(),
+    demoCi: next(),
+    demoUploadOnly: next(),
+    otherUser: next(),
   };
+  if (demoToken !== undefined) drawn.demo = demoToken;
+  return drawn;
 }
 
 const at = (y, mo, d, h = 0, mi = 0, s = 0, ns = 0) => msToNs(Date.UTC(y, mo - 1, d, h, mi, s), ns);
 
-/** Build a fresh store holding the seed data. */
-export function seedStore(secrets, { test, now }) {
-  const store = new Store();
+/** Build a fresh store holding the seed data; `makeToken` makes the tokens of later keys. */
+export function seedStore(secrets, { test, now, makeToken }) {
+  const store = new Store(makeToken);
 
   // Demo user: what a human poking at the demo page sees.
   const demo = store.addUser(DEMO_USER_ID, 'demo');
@@ -327,6 +356,7 @@ export function seedStore(secrets, { test, now }) {
   store.addKey(demo, { token: secrets.demoLegacy, legacy: true, expiry: at(2122, 9, 1, 10, 0, 0) });
   store.addKey(demo, { token: secrets.demoLaptop, label: 'laptop', expiry: now + DEFAULT_EXPIRY_NS });
   store.addKey(demo, { token: secrets.demoCi, label: 'github-actions deploy', expiry: now + PERMANENT_EXPIRY_NS });
+  store.addKey(demo, { token: secrets.demoUploadOnly, label: 'uploads-only', uploadOnly: true, expiry: now + PERMANENT_EXPIRY_NS });
   const demoContents = [
     { name: 'holiday-photos-2023.tar', size: 734_003_200, createdAt: at(2023, 3, 14, 9, 26, 53, 589_793_238) },
     { name: 'dataset.csv', size: 52_428_800, createdAt: at(2023, 3, 20, 17, 2, 11, 120_000_000) },
@@ -336,6 +366,11 @@ export function seedStore(secrets, { test, now }) {
   ].map((f) => store.addContent(demo, f));
   store.addDeal(demo, demoContents[0], { dealId: 4_217_633, onChainAt: at(2023, 3, 15, 2, 0, 0), sealedAt: at(2023, 3, 16, 6, 30, 0) });
   store.addDeal(demo, demoContents[1], { miner: 'f0127896', failed: true });
+
+  // Another account: its key must never see or revoke the demo user's keys, nor they its.
+  const another = store.addUser(DEMO_OTHER_USER_ID, 'another-user');
+  store.addKey(another, { token: secrets.otherUser, label: 'another-user-key', expiry: now + DEFAULT_EXPIRY_NS });
+  store.addContent(another, { name: 'notes.txt', size: 2_048, createdAt: at(2023, 5, 2, 9, 0, 0) });
 
   if (!test) return store;
 
