@@ -11,6 +11,6 @@
 # Other options are passed to bench/run.mjs (--only, --iterations, --out, --seed; see --help).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-source scripts/setup.sh
+source scripts/setup.sh test
 bash scripts/build-pkg.sh
 exec node bench/run.mjs "$@"

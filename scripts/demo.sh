@@ -4,7 +4,7 @@
 # prints its URL.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-source scripts/setup.sh
+source scripts/setup.sh demo
 
 NODE_PORT="${ESTUARY_PORT:-3004}"
 PAGE_PORT="${DEMO_PORT:-8080}"

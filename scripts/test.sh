@@ -5,7 +5,7 @@
 # that server. pkg/ is built once, here, and every test that loads it uses that build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-source scripts/setup.sh
+source scripts/setup.sh test
 
 PORT="${ESTUARY_TEST_PORT:-3999}"
 export ESTUARY_TEST_URL="http://127.0.0.1:$PORT"

@@ -45,6 +45,16 @@ for (const options of ['set +euo pipefail', 'set -euo pipefail']) {
   });
 }
 
+test('an unknown mode is refused and returned to the caller; the demo mode needs fewer tools than the tests', async () => {
+  const { code, stdout, stderr } = await bash(`set +e; source '${SETUP}' nonsense; echo "status $?"; source '${SETUP}' demo; echo "demo $?"`);
+  assert.equal(code, 0, stderr);
+  assert.match(stdout, /^status 2$/m);
+  assert.match(stderr, /unknown mode 'nonsense'/);
+  // Everything the tests need is installed already, so the demo mode installs nothing more.
+  assert.match(stdout, /^demo 0$/m);
+  assert.doesNotMatch(stderr, /npm|apt|Installing/);
+});
+
 test('a failed install is returned to the caller, which keeps its options and directory', async () => {
   // Without ~/.cargo/bin on PATH, the first step (rustup) fails at once: nothing is installed.
   const env = { ...process.env, HOME: join(tmpdir(), 'estuary-no-such-home'), PATH: '/usr/bin:/bin' };
