@@ -23,6 +23,15 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown -
 cargo test --doc --target wasm32-unknown-unknown
 cargo build --examples --target wasm32-unknown-unknown
 
+echo "== the crate as published: only what a Rust user needs, and it builds (cargo publish --dry-run)"
+mkdir -p target
+cargo package --list -p estuary-user --allow-dirty > target/crate-files.txt
+if grep -E '^(tests|www|bench|scripts|\.ci|test-tools|estuary-user-node|pkg|wasm|node_modules)/|^package(-lock)?\.json$' target/crate-files.txt; then
+  echo "the crate would ship the files above" >&2
+  exit 1
+fi
+cargo publish --dry-run -p estuary-user --allow-dirty
+
 echo "== package build (web target) and its TypeScript types (tsc --strict)"
 bash scripts/build-pkg.sh
 tsc -p tests/types                       # lib ESNext + DOM, no skipLibCheck
