@@ -33,15 +33,8 @@ pub struct Call<'a, T> {
 impl<T> fmt::Debug for Call<'_, T> {
     /// A revoke's argument may be a token: `Debug` names the endpoint only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let endpoint = match self.endpoint {
-            Endpoint::ListApiKeys => "GET /user/api-keys",
-            Endpoint::CreateApiKey(_) => "POST /user/api-keys",
-            Endpoint::RevokeApiKey { .. } => "DELETE /user/api-keys/{key}",
-            Endpoint::GetStats => "GET /user/stats",
-            Endpoint::ExportData => "GET /user/export",
-        };
         f.debug_struct("Call")
-            .field("endpoint", &endpoint)
+            .field("endpoint", &self.endpoint.what())
             .field("timeout_ms", &self.options.timeout_ms)
             .field("max_retries", &self.options.max_retries)
             .finish_non_exhaustive()

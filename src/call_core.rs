@@ -15,8 +15,9 @@ use crate::decode;
 use crate::error::{Error, MAYBE_CREATED};
 use crate::http::{has_fetch, Method};
 use crate::models::CreateApiKeyParams;
-use crate::retry::{backoff_ms, retryable};
+use crate::retry::{backoff_ms, is_gateway, retryable};
 use crate::text::cat;
+use crate::token::{is_token, token_hash};
 use crate::url::{path_segment, query_string};
 
 /// What a call asks for.
@@ -102,9 +103,9 @@ impl Client {
         };
         let url = cat!(connection.base_url, request.path);
         let mut attempt = 0;
-        let json = loop {
+        let (status, json) = loop {
             let failure = match connection.try_once(&request, &url, &mut cancel).await {
-                Ok(json) => break json,
+                Ok(answer) => break answer,
                 Err(failure) => failure,
             };
             if attempt >= retries || !retryable(&failure.error) {
@@ -116,47 +117,53 @@ impl Client {
         };
         cancel.settle();
         match request.check {
-            Some(check) => check(&json).map(|()| json),
+            // The checks describe the body; the status is the answer's (a 200 or a 201).
+            Some(check) => check(&json).map(|()| json).map_err(|e| e.at_status(status)),
             None => Ok(JsValue::UNDEFINED),
         }
         .map_err(|error| request.after_sending(error))
     }
 
     fn prepare(&self, endpoint: Endpoint) -> Result<Prepared, Error> {
-        let get = |path: &str, what, check: Check| Prepared {
-            method: Method::Get,
-            path: path.into(),
-            what,
-            secret: None,
-            check: Some(check),
-        };
-        Ok(match endpoint {
-            Endpoint::ListApiKeys => get(
-                "/user/api-keys",
-                "GET /user/api-keys",
-                decode::check_api_keys,
+        let what = endpoint.what();
+        let (method, path, secret, check): (_, _, _, Option<Check>) = match endpoint {
+            Endpoint::ListApiKeys => (
+                Method::Get,
+                "/user/api-keys".into(),
+                None,
+                Some(decode::check_api_keys),
             ),
-            Endpoint::GetStats => get("/user/stats", "GET /user/stats", decode::check_stats),
-            Endpoint::ExportData => get("/user/export", "GET /user/export", decode::check_export),
-            Endpoint::CreateApiKey(params) => Prepared {
-                method: Method::Post,
-                // Parameters are query parameters only; the node ignores any body
-                // (docs/estuary-node.md "POST /user/api-keys").
-                path: cat!("/user/api-keys", query_string(params.query_pairs())),
-                what: "POST /user/api-keys",
-                secret: None,
-                check: Some(decode::check_api_key),
-            },
+            Endpoint::GetStats => (
+                Method::Get,
+                "/user/stats".into(),
+                None,
+                Some(decode::check_stats),
+            ),
+            Endpoint::ExportData => (
+                Method::Get,
+                "/user/export".into(),
+                None,
+                Some(decode::check_export),
+            ),
+            // Parameters are query parameters only; the node ignores any body
+            // (docs/estuary-node.md "POST /user/api-keys").
+            Endpoint::CreateApiKey(params) => (
+                Method::Post,
+                cat!("/user/api-keys", query_string(params.query_pairs())),
+                None,
+                Some(decode::check_api_key),
+            ),
             Endpoint::RevokeApiKey {
                 segment,
                 legacy_row,
             } => {
-                let token = &self.connection.token;
-                // The client's own token never travels in a URL: its hash revokes it as well,
-                // unless it is a legacy row's, which has no hash to match (docs/estuary-node.md
-                // "DELETE /user/api-keys/{key_or_hash}").
-                let key_or_hash = if !legacy_row && segment.0 == token.expose() {
-                    token.hash()
+                // No token travels in a URL but a legacy row's: the node matches a key's hash
+                // as well as its token (docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}"),
+                // so the client's own token and anything shaped like a token go as their hash.
+                // A legacy row has no hash to match: its token must go as it is.
+                let own = segment.0 == self.connection.token.expose();
+                let key_or_hash = if !legacy_row && (own || is_token(&segment.0)) {
+                    token_hash(&segment.0)
                 } else {
                     segment.0
                 };
@@ -164,15 +171,35 @@ impl Client {
                 // Anything but a hash may be a token, whatever its shape (the node does not
                 // check one).
                 let secret = (!looks_like_hash(&key_or_hash)).then(|| encoded.clone());
-                Prepared {
-                    method: Method::Delete,
-                    path: cat!("/user/api-keys/", encoded),
-                    what: "DELETE /user/api-keys/{key}",
+                (
+                    Method::Delete,
+                    cat!("/user/api-keys/", encoded),
                     secret,
-                    check: None,
-                }
+                    None,
+                )
             }
+        };
+        Ok(Prepared {
+            method,
+            path,
+            what,
+            secret,
+            check,
         })
+    }
+}
+
+impl Endpoint {
+    /// How messages and `Debug` name the call: never with its path, whose segment may be a
+    /// token.
+    pub(crate) fn what(&self) -> &'static str {
+        match self {
+            Endpoint::ListApiKeys => "GET /user/api-keys",
+            Endpoint::CreateApiKey(_) => "POST /user/api-keys",
+            Endpoint::RevokeApiKey { .. } => "DELETE /user/api-keys/{key}",
+            Endpoint::GetStats => "GET /user/stats",
+            Endpoint::ExportData => "GET /user/export",
+        }
     }
 }
 
@@ -187,7 +214,7 @@ impl Prepared {
     /// nothing of what the node did) may still have made the key.
     fn after_sending(&self, error: Error) -> Error {
         let unclear = match &error {
-            Error::Status { status, .. } => matches!(status, 502..=504),
+            Error::Status { status, .. } => is_gateway(*status),
             Error::InvalidInput { .. } => false,
             _ => true,
         };

@@ -216,7 +216,8 @@ pub(crate) fn aborted_error(user: &AbortSignal) -> Error {
 }
 
 /// Aborts `controller` with an `Error` reason, so that `fetch` and body reads reject with an
-/// `Error` (gloo-net and `error_message` expect one) whatever the caller's reason was.
+/// `Error` (gloo-net's `send()` expects one: it reaches `unreachable!` otherwise) whatever the
+/// caller's reason was.
 fn abort(controller: &AbortController, why: Cause) {
     let reason = match why {
         Cause::Timeout => "estuary-user: the call timed out",

@@ -8,12 +8,13 @@
 //! copied into wasm and back. The Rust API then turns it into the crate's serde models with
 //! `serde_wasm_bindgen::from_value` ([`Output`]), the one decoder into Rust types.
 
-use js_sys::{Array, Reflect};
+use js_sys::{Array, JsString, Reflect};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::error::{Envelope, Error, MAYBE_CREATED};
+use crate::limits::MAX_ENVELOPE_FIELD;
 use crate::models::{whole_count, ApiKey, UserExport, UserStats, TOO_DEEP};
 use crate::text::cat;
 
@@ -167,7 +168,14 @@ pub(crate) fn envelope(json: &JsValue) -> Option<Envelope> {
     if !is_plain_object(json) {
         return None;
     }
-    let text = |object: &JsValue, key: &str| get(object, &JsValue::from_str(key)).as_string();
+    // Each string is cut where it is, in JS, before it is copied into wasm: a body of up to
+    // 64 KiB could otherwise hold two strings that long.
+    let text = |object: &JsValue, key: &str| {
+        get(object, &JsValue::from_str(key))
+            .dyn_into::<JsString>()
+            .ok()
+            .and_then(|s| s.slice(0, MAX_ENVELOPE_FIELD).as_string())
+    };
     let error = get(json, &JsValue::from_str("error"));
     let envelope = if let Some(reason) = error.as_string() {
         Envelope {

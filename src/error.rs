@@ -197,6 +197,15 @@ impl Error {
         }
     }
 
+    /// A decode error of an answer with this `status` (the checks of a 2xx body do not know
+    /// it); other errors are left as they are.
+    pub(crate) fn at_status(self, status: u16) -> Error {
+        match self {
+            Error::Decode { message, .. } => Error::Decode { status, message },
+            other => other,
+        }
+    }
+
     /// Appends a sentence to the message of a network, timeout, abort or decode error.
     pub(crate) fn with_note(mut self, note: &str) -> Error {
         match &mut self {

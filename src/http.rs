@@ -12,7 +12,7 @@ use crate::call_core::Prepared;
 use crate::cancel::CallSignal;
 use crate::error::Error;
 use crate::error_body;
-use crate::retry::retry_after_seconds_ms;
+use crate::retry::{retry_after_seconds_ms, retryable_status};
 use crate::text::cat;
 use crate::token::{mask_tokens, redact, Token};
 
@@ -99,13 +99,14 @@ impl Connection {
 
     /// One try of `request` at `url`: send, status, then the whole body, so that a
     /// connection that dies mid-body fails the try like any other network error. A 2xx
-    /// gives the body as the platform parsed it (`undefined` when the call discards it).
+    /// gives its status and the body as the platform parsed it (`undefined` when the call
+    /// discards it).
     pub(crate) async fn try_once(
         &self,
         request: &Prepared,
         url: &str,
         cancel: &mut CallSignal,
-    ) -> Result<JsValue, Failure> {
+    ) -> Result<(u16, JsValue), Failure> {
         // A plain object as the `RequestInit`: web-sys's typed setters would each add an
         // import to the JS glue every user downloads.
         set(&self.init, "method", &request.method.as_str().into());
@@ -119,7 +120,7 @@ impl Connection {
             })?;
         // Never `Debug`-format a gloo-net `Request` or `Headers`: they print `Authorization`.
         //
-        // `send()` has two preconditions (README, "Runtimes"): `fetch` rejects only with an
+        // `send()` has two preconditions (README, "Errors"): `fetch` rejects only with an
         // `Error` (else gloo-net reaches `unreachable!`): the platform's `fetch` does, and
         // the signal it sees is this call's own, always aborted with an `Error`; and it
         // resolves with a `Response` (else gloo-net panics), which only a broken `fetch` mock
@@ -133,9 +134,10 @@ impl Connection {
         };
         if !response.ok() {
             // Read only where it matters: on the statuses that are retried.
-            let retry_after = match response.status() {
-                429 | 502 | 503 | 504 => retry_after_ms(&response),
-                _ => None,
+            let retry_after = if retryable_status(response.status()) {
+                retry_after_ms(&response)
+            } else {
+                None
             };
             let error = error_body::read(response, request, self, cancel).await;
             return Err(Failure { error, retry_after });
@@ -158,14 +160,15 @@ impl Connection {
             self.failed(cancel, &field("name"), field("message"), request)
         })?;
         if request.discards_body() {
-            return Ok(JsValue::UNDEFINED);
+            return Ok((status, JsValue::UNDEFINED));
         }
-        parse_json(&text).map_err(|_| {
+        let json = parse_json(&text).map_err(|_| {
             Failure::from(Error::Decode {
                 status,
                 message: "the body is not valid JSON".into(),
             })
-        })
+        })?;
+        Ok((status, json))
     }
 
     /// The error of a try whose `fetch` or body read was rejected: the cancellation's, if

@@ -20,6 +20,8 @@ const MAX_TIMEOUT_MS: u32 = 2_147_483_647;
 /// The most of a non-2xx body that is read: its envelope's two strings and an excerpt fit
 /// many times over, and a proxy's multi-megabyte error page is not copied into wasm.
 pub(crate) const MAX_ERROR_BODY: usize = 64 * 1024;
+/// The longest `reason` or `details` of an error envelope that is kept (UTF-16 code units).
+pub(crate) const MAX_ENVELOPE_FIELD: u32 = 2 * 1024;
 /// How much of a non-envelope error body is copied into wasm for its excerpt (UTF-16 code
 /// units): the excerpt shows 200 characters, and tags and whitespace before them are dropped.
 pub(crate) const EXCERPT_SOURCE: u32 = 8 * 1024;

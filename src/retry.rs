@@ -8,9 +8,19 @@ use crate::error::Error;
 pub(crate) fn retryable(error: &Error) -> bool {
     match error {
         Error::Network { .. } => true,
-        Error::Status { status, .. } => matches!(status, 429 | 502 | 503 | 504),
+        Error::Status { status, .. } => retryable_status(*status),
         _ => false,
     }
+}
+
+/// The statuses that are retried: the rate limit's 429 and a gateway's answers.
+pub(crate) fn retryable_status(status: u16) -> bool {
+    status == 429 || is_gateway(status)
+}
+
+/// A proxy's 502, 503 or 504: an answer that says nothing of what the node did.
+pub(crate) fn is_gateway(status: u16) -> bool {
+    matches!(status, 502..=504)
 }
 
 /// First backoff window; it doubles with each retry.

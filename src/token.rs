@@ -60,6 +60,11 @@ pub(crate) fn mask_tokens(text: String) -> String {
     replace_matches(text, token_end)
 }
 
+/// Whether all of `text` is shaped like an Estuary token (see [`mask_tokens`]).
+pub(crate) fn is_token(text: &str) -> bool {
+    token_end(text.as_bytes(), 0) == Some(text.len())
+}
+
 /// `text` with every occurrence of `secret` (ASCII: a token, or a path segment as sent)
 /// replaced by `[redacted]`.
 pub(crate) fn redact(text: String, secret: &str) -> String {
@@ -251,6 +256,28 @@ fn sha256(data: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_tokens_are_recognised_and_nothing_else() {
+        for token in [
+            "ESTc0ffee00-0000-4000-8000-000000000001ARY",
+            "EST0123ARY",
+            "EST0123456789",
+        ] {
+            assert!(is_token(token), "{token}");
+        }
+        for other in [
+            "",
+            "abc",
+            "my-old-secret",
+            "oMOtaLPQu9MB6I7kHNxd1rPaLdwnpVPu6t5AkDmeFnI",
+            " ESTc0ffee00ARY",
+            "ESTc0ffee00ARY/x",
+            "ESTxARY",
+        ] {
+            assert!(!is_token(other), "{other}");
+        }
+    }
 
     #[test]
     fn any_token_shape_is_masked_also_when_json_escapes_it() {

@@ -491,16 +491,30 @@ export const CASES = [
   },
   {
     group: 'secrets',
+    name: 'a token given as a string is revoked by its hash: it never travels in a URL',
+    async run(ctx) {
+      const user = ctx.user();
+      const key = await user.createApiKey({ label: 'by token' });
+      await user.revokeApiKey(key.token);
+      const log = await ctx.requests();
+      assert.equal(log[1].url, `/user/api-keys/${key.tokenHash}`);
+      assert.ok(log.every((r) => !r.url.includes(key.token)));
+      ctx.expectKind(await ctx.rejection(ctx.user(key.token).getStats()), 'unauthorized');
+    },
+  },
+  {
+    group: 'secrets',
     name: 'a failed revoke of a legacy token never repeats the token',
     async run(ctx) {
       const legacy = ctx.TOKENS.oldRow;
+      const row = { token: legacy, tokenHash: '' }; // only a legacy row's token goes in a URL
       await ctx.fault({ path: `/user/api-keys/${legacy}`, method: 'DELETE', drop: true, count: 1000 });
-      const dropped = ctx.expectKind(await ctx.rejection(ctx.user().revokeApiKey(legacy, { maxRetries: 0 })), 'network');
+      const dropped = ctx.expectKind(await ctx.rejection(ctx.user().revokeApiKey(row, { maxRetries: 0 })), 'network');
       ctx.noToken(dropped, legacy);
       assert.match(dropped.message, /DELETE \/user\/api-keys\/\{key\}/);
       await ctx.reset();
       await ctx.fault({ path: `/user/api-keys/${legacy}`, preset: 'stall', count: 1000 });
-      const stalled = ctx.expectKind(await ctx.rejection(ctx.user().revokeApiKey(legacy, { timeoutMs: 200 })), 'timeout');
+      const stalled = ctx.expectKind(await ctx.rejection(ctx.user().revokeApiKey(row, { timeoutMs: 200 })), 'timeout');
       ctx.noToken(stalled, legacy);
     },
   },
@@ -513,8 +527,8 @@ export const CASES = [
         e.path = req.url;
         throw e;
       };
-      for (const segment of [ctx.TOKENS.oldRow, 'my-old-secret']) {
-        const error = await ctx.withFetch(quoting, () => ctx.rejection(ctx.user().revokeApiKey(segment, { maxRetries: 0 })));
+      for (const [segment, key] of [[ctx.TOKENS.oldRow, { token: ctx.TOKENS.oldRow, tokenHash: '' }], ['my-old-secret', 'my-old-secret']]) {
+        const error = await ctx.withFetch(quoting, () => ctx.rejection(ctx.user().revokeApiKey(key, { maxRetries: 0 })));
         ctx.expectKind(error, 'network');
         const shown = `${error.message} ${error.cause?.message} ${error.cause?.path}`;
         assert.notIncludes(shown, segment);
@@ -536,7 +550,7 @@ export const CASES = [
       const legacy = ctx.TOKENS.oldRow;
       for (const body of [`Cannot DELETE /user/api-keys/${legacy}`, `<pre>{"path":"\\u0045${legacy.slice(1)}"}</pre>`]) {
         await ctx.fault({ path: `/user/api-keys/${legacy}`, method: 'DELETE', status: 404, body });
-        const error = await ctx.rejection(ctx.user().revokeApiKey(legacy));
+        const error = await ctx.rejection(ctx.user().revokeApiKey({ token: legacy, tokenHash: '' }));
         const shown = `${error.message} ${error.details}`;
         assert.notIncludes(shown, legacy.slice(1));
         assert.match(shown, /\[redacted\]/);

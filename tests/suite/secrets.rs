@@ -15,6 +15,12 @@ const OLD_ROW_TOKEN: &str = "ESTc0ffee00-0000-4000-8000-000000000007ARY";
 /// The test user's legacy row (plaintext, no hash); it authenticates like any key.
 const LEGACY_TOKEN: &str = "ESTc0ffee00-0000-4000-8000-000000000006ARY";
 
+/// A legacy row as `revokeApiKey` takes it: its token and no hash. Only such a row's token is
+/// ever sent in a URL; a token given as a string goes as its hash.
+fn legacy_row(token: &str) -> JsValue {
+    obj(&[("token", token.into()), ("tokenHash", "".into())])
+}
+
 fn has(value: &JsValue, key: &str) -> bool {
     Reflect::has(value, &key.into()).unwrap()
 }
@@ -50,6 +56,43 @@ async fn revoking_the_clients_own_token_sends_its_hash() {
 }
 
 #[wasm_bindgen_test]
+async fn revoking_another_key_by_its_token_sends_its_hash_and_revokes_it() {
+    // Only a legacy row's token ever travels in a URL: a token given as a string goes as its
+    // hash, which the node matches too.
+    reset().await;
+    let other = new_user("{}").await;
+    settle(client(TOKEN).revoke_api_key(other.clone().into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    let log = requests().await;
+    let delete = log.iter().find(|r| r.method == "DELETE").unwrap();
+    assert_eq!(
+        delete.path,
+        format!("/user/api-keys/{}", estuary_user::token_hash(&other))
+    );
+    assert!(log.iter().all(|r| !r.url.contains(&other)));
+    // Another user's key: the node matches only the caller's own keys, so it still works.
+    settle(client(&other).get_stats(JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    // The test user's own second key, revoked by its token as a string, stops working.
+    let key = settle(client(TOKEN).create_api_key(JsValue::UNDEFINED, JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    let secret = text(&key, "token");
+    settle(client(TOKEN).revoke_api_key(secret.clone().into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    expect_kind(
+        settle(client(&secret).get_stats(JsValue::UNDEFINED))
+            .await
+            .unwrap_err(),
+        "unauthorized",
+    );
+    assert!(requests().await.iter().all(|r| !r.url.contains(&secret)));
+}
+
+#[wasm_bindgen_test]
 async fn a_failed_revoke_of_a_legacy_token_never_repeats_it() {
     reset().await;
     fault(&format!(
@@ -57,7 +100,7 @@ async fn a_failed_revoke_of_a_legacy_token_never_repeats_it() {
     ))
     .await;
     let options = obj(&[("maxRetries", 0.into())]);
-    let error = settle(client(TOKEN).revoke_api_key(OLD_ROW_TOKEN.into(), options.clone()))
+    let error = settle(client(TOKEN).revoke_api_key(legacy_row(OLD_ROW_TOKEN), options.clone()))
         .await
         .unwrap_err();
     let error = expect_kind(error, "network");
@@ -73,7 +116,7 @@ async fn a_failed_revoke_of_a_legacy_token_never_repeats_it() {
     ))
     .await;
     let stalled = obj(&[("timeoutMs", 200.into())]);
-    let error = settle(client(TOKEN).revoke_api_key(OLD_ROW_TOKEN.into(), stalled))
+    let error = settle(client(TOKEN).revoke_api_key(legacy_row(OLD_ROW_TOKEN), stalled))
         .await
         .unwrap_err();
     reset().await;
@@ -112,9 +155,9 @@ const OFFLINE_FETCH: &str =
 
 /// Revokes `segment` through [`QUOTING_FETCH`]; gives the error's cause and everything shown
 /// of it (message, the cause's message and `path`).
-async fn revoke_with_a_fetch_that_quotes_the_url(segment: &str) -> (JsValue, String) {
+async fn revoke_with_a_fetch_that_quotes_the_url(key: JsValue) -> (JsValue, String) {
     let result = with_fetch(QUOTING_FETCH, || {
-        settle(client(TOKEN).revoke_api_key(segment.into(), obj(&[("maxRetries", 0.into())])))
+        settle(client(TOKEN).revoke_api_key(key, obj(&[("maxRetries", 0.into())])))
     })
     .await;
     let error = expect_kind(result.unwrap_err(), "network");
@@ -133,7 +176,7 @@ async fn a_platform_error_that_quotes_a_legacy_revokes_url_is_masked() {
     // Deno's fetch errors quote the URL ("error sending request for url (…)"), Bun's carry it
     // in `path`: for a legacy row's revoke the URL holds its token.
     reset().await;
-    let (cause, shown) = revoke_with_a_fetch_that_quotes_the_url(OLD_ROW_TOKEN).await;
+    let (cause, shown) = revoke_with_a_fetch_that_quotes_the_url(legacy_row(OLD_ROW_TOKEN)).await;
     assert!(!shown.contains(OLD_ROW_TOKEN), "{shown}");
     assert!(shown.contains("[redacted]"), "{shown}");
     assert!(cause.is_instance_of::<js_sys::TypeError>());
@@ -155,7 +198,7 @@ async fn a_revoke_segment_of_any_shape_is_redacted_from_platform_errors() {
     // The node does not check a token's shape, so anything revoked that is not a hash may be
     // one: it is redacted where the platform repeats the URL, and the cause is a new error.
     reset().await;
-    let (_, shown) = revoke_with_a_fetch_that_quotes_the_url("my-old-secret").await;
+    let (_, shown) = revoke_with_a_fetch_that_quotes_the_url("my-old-secret".into()).await;
     assert!(!shown.contains("my-old-secret"), "{shown}");
     assert!(shown.contains("[redacted]"), "{shown}");
     // A hash is not a secret: the platform's own error stays the cause.
@@ -180,9 +223,10 @@ async fn an_error_page_that_echoes_a_legacy_revokes_path_is_masked() {
             r#"{{"path": "/user/api-keys/{OLD_ROW_TOKEN}", "method": "DELETE", "status": 404, "body": "{body}"}}"#
         ))
         .await;
-        let error = settle(client(TOKEN).revoke_api_key(OLD_ROW_TOKEN.into(), JsValue::UNDEFINED))
-            .await
-            .unwrap_err();
+        let error =
+            settle(client(TOKEN).revoke_api_key(legacy_row(OLD_ROW_TOKEN), JsValue::UNDEFINED))
+                .await
+                .unwrap_err();
         let shown = format!("{} {}", text(&error, "message"), text(&error, "details"));
         assert!(!shown.contains(&OLD_ROW_TOKEN[1..]), "{shown}");
         assert!(shown.contains("[redacted]"), "{shown}");

@@ -207,6 +207,22 @@ fn foreign_controller() -> JsValue {
     .unwrap()
 }
 
+/// Polls the node's count of held (stalled) requests until it is `want`, for at most about
+/// 5 s; gives the last count. Polling, not a timed assertion: only the count is asserted.
+async fn open_stalled_requests_becomes(want: f64) -> f64 {
+    let mut open = -1.0;
+    for _ in 0..250 {
+        open = get(&stalled_requests().await, "open")
+            .as_f64()
+            .unwrap_or(-1.0);
+        if open == want {
+            break;
+        }
+        super::errors::sleep(20).await;
+    }
+    open
+}
+
 #[wasm_bindgen_test]
 async fn a_signal_from_another_realm_is_accepted_and_aborts() {
     reset().await;
@@ -218,9 +234,21 @@ async fn a_signal_from_another_realm_is_accepted_and_aborts() {
     );
     fault(r#"{"path": "/user/stats", "preset": "stall"}"#).await;
     let call = settle(client(TOKEN).get_stats(obj(&[("signal", signal)])));
+    // Aborted only once the request is held at the node: the listener on the foreign signal
+    // must end a call in flight, not just refuse one whose signal already fired.
+    assert_eq!(
+        open_stalled_requests_becomes(1.0).await,
+        1.0,
+        "the request is held"
+    );
     let abort: Function = get(&controller, "abort").unchecked_into();
     abort.call0(&controller).unwrap();
     expect_kind(call.await.unwrap_err(), "aborted");
+    assert_eq!(
+        open_stalled_requests_becomes(0.0).await,
+        0.0,
+        "the aborted request was closed"
+    );
     reset().await;
     // Something that only looks like an object is still refused before sending.
     let error = settle(client(TOKEN).get_stats(obj(&[("signal", obj(&[]))])))
