@@ -48,7 +48,9 @@ if [ "${ESTUARY_SETUP_CHILD:-}" = 1 ]; then
   [ "$mode" = demo ] && exit 0
 
   # Only the tests from here on.
-  rustup component list --installed | grep -q '^clippy' || rustup component add clippy rustfmt
+  for component in clippy rustfmt; do
+    rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+  done
 
   # The wasm suite runs in Chromium and in Firefox (ESR; its WebDriver comes from crates.io).
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v firefox-esr >/dev/null; then

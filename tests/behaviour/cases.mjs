@@ -400,7 +400,7 @@ export const CASES = [
   },
   {
     group: 'faults',
-    name: 'a large error page is read only up to its bound and still gives an excerpt',
+    name: 'an 8 MB error page is a server error with a short excerpt (its bound and memory: tests/suite/tries.rs)',
     async run(ctx) {
       await ctx.fault({ path: '/user/stats', status: 500, body: '<p>proxy broke</p>', bodyBytes: 8_000_000, count: 1000 });
       const error = ctx.expectKind(await ctx.rejection(ctx.user().getStats({ maxRetries: 0 })), 'server');
