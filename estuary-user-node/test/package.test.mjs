@@ -12,17 +12,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { BIN } from 'estuary-user-test-tools';
+
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PACKAGE_DIR = resolve(HERE, '..');
 const ROOT = resolve(PACKAGE_DIR, '..');
-const BIN = {
-  node18: join(ROOT, 'node_modules', 'node18', 'bin', 'node'),
-  node20: join(ROOT, 'node_modules', 'node20', 'bin', 'node'),
-  node22: join(ROOT, 'node_modules', 'node22', 'bin', 'node'),
-  deno: join(ROOT, 'node_modules', '.bin', 'deno'),
-  bun: join(ROOT, 'node_modules', '.bin', 'bun'),
-  tsc: join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
-};
 const WRONG_TOKEN = 'EST00000000-0000-4000-8000-000000000000ARY';
 const TOKEN = /^EST[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}ARY$/;
 

@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { BIN } from 'estuary-user-test-tools';
 
 import {
   CHROMIUM,
@@ -35,14 +36,6 @@ import {
 } from '../package/helpers.mjs';
 
 const HERE = join(ROOT, 'tests', 'runtimes');
-const BIN = {
-  node18: join(ROOT, 'node_modules', 'node18', 'bin', 'node'),
-  node20: join(ROOT, 'node_modules', 'node20', 'bin', 'node'),
-  node22: join(ROOT, 'node_modules', 'node22', 'bin', 'node'),
-  deno: join(ROOT, 'node_modules', '.bin', 'deno'),
-  bun: join(ROOT, 'node_modules', '.bin', 'bun'),
-  workerd: join(ROOT, 'node_modules', '.bin', 'workerd'),
-};
 
 /** What every runtime must report (the fixtures' test user, estuary-user-node/README.md). */
 const EXPECTED = {

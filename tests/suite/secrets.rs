@@ -25,6 +25,19 @@ fn has(value: &JsValue, key: &str) -> bool {
     Reflect::has(value, &key.into()).unwrap()
 }
 
+/// The node's log since the last reset has one DELETE, of `token`'s hash (as the JS
+/// `tokenHash` gives it), and `token` is in no URL.
+async fn assert_revoked_by_hash(token: &str) {
+    let log = requests().await;
+    let delete = log.iter().find(|r| r.method == "DELETE").unwrap();
+    let hash = token_hash(token.into()).unwrap().as_string().unwrap();
+    assert_eq!(delete.path, format!("/user/api-keys/{hash}"));
+    assert!(
+        log.iter().all(|r| !r.url.contains(token)),
+        "the token never travels in a URL"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn revoking_the_clients_own_token_sends_its_hash() {
     reset().await;
@@ -32,22 +45,7 @@ async fn revoking_the_clients_own_token_sends_its_hash() {
     settle(client(&user).revoke_api_key(user.clone().into(), JsValue::UNDEFINED))
         .await
         .unwrap();
-    let log = requests().await;
-    let delete = log.iter().find(|r| r.method == "DELETE").unwrap();
-    assert_eq!(
-        delete.path,
-        format!(
-            "/user/api-keys/{}",
-            token_hash(user.clone().into())
-                .unwrap()
-                .as_string()
-                .unwrap()
-        )
-    );
-    assert!(
-        log.iter().all(|r| !r.url.contains(&user)),
-        "the token never travels in a URL"
-    );
+    assert_revoked_by_hash(&user).await;
     // And the node revoked it.
     let error = settle(client(&user).get_stats(JsValue::UNDEFINED))
         .await
@@ -64,13 +62,7 @@ async fn revoking_another_key_by_its_token_sends_its_hash_and_revokes_it() {
     settle(client(TOKEN).revoke_api_key(other.clone().into(), JsValue::UNDEFINED))
         .await
         .unwrap();
-    let log = requests().await;
-    let delete = log.iter().find(|r| r.method == "DELETE").unwrap();
-    assert_eq!(
-        delete.path,
-        format!("/user/api-keys/{}", estuary_user::token_hash(&other))
-    );
-    assert!(log.iter().all(|r| !r.url.contains(&other)));
+    assert_revoked_by_hash(&other).await;
     // Another user's key: the node matches only the caller's own keys, so it still works.
     settle(client(&other).get_stats(JsValue::UNDEFINED))
         .await
