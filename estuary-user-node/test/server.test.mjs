@@ -12,6 +12,7 @@ import { USAGE, UsageError, parseArgs } from '../src/cli.mjs';
 import { RateLimiter, TEST_TOKENS, isLoopback, startNode, tokenHash } from '../src/server.mjs';
 import { formatGoTimeString, formatRFC3339Nano, goJson, msToNs, nowNs, parseQuery, queryGet, strconvQuote, timeQuote } from '../src/go-compat.mjs';
 import { tryParseDuration } from '../src/go-duration.mjs';
+import { fetchJson } from '../test-fixtures/http.mjs';
 
 const DEMO_TOKEN = 'EST11111111-2222-4333-8444-555555555555ARY';
 const T = TEST_TOKENS;
@@ -30,15 +31,7 @@ async function call(method, path, { token, auth, headers = {}, body, signal } = 
   const h = { ...headers };
   if (token !== undefined) h.authorization = `Bearer ${token}`;
   if (auth !== undefined) h.authorization = auth;
-  const res = await fetch(srv.baseUrl + path, { method, headers: h, body, signal });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return fetchJson(srv.baseUrl + path, { method, headers: h, body, signal });
 }
 const ctl = (method, path, body) => call(method, path, { body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
 

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { isLoopback, startNode, tokenHash } from '../src/index.mjs';
+import { fetchJson } from '../test-fixtures/http.mjs';
 
 /** Starts a node for one test and always closes it. */
 async function withNode(options, fn) {
@@ -18,15 +19,7 @@ async function withNode(options, fn) {
 
 async function call(node, method, path, token, init = {}) {
   const headers = token === undefined ? {} : { authorization: `Bearer ${token}` };
-  const res = await fetch(node.baseUrl + path, { method, headers, ...init });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json };
+  return fetchJson(node.baseUrl + path, { method, headers, ...init });
 }
 
 const TOKEN = /^EST[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}ARY$/;
