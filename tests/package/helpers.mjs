@@ -1,7 +1,8 @@
 // Shared helpers of the package tests (not a test file: `node --test` only runs *.test.mjs).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
@@ -99,6 +100,14 @@ export async function packPackage(dest, dir = PKG) {
   };
 }
 
+/**
+ * `npm ci` in the Node project at `dir` (its committed package-lock.json). --prefer-offline
+ * lets a warm npm cache answer without asking the registry.
+ */
+export async function npmCi(dir) {
+  await run('npm', ['ci', ...NPM_QUIET], { cwd: dir, timeoutMs: 600_000 });
+}
+
 /** `npm install`s the tarballs into the Node project at `dir` (which has a package.json). */
 export async function installTarball(dir, ...tarballs) {
   await run('npm', ['install', ...tarballs, ...NPM_QUIET], { cwd: dir, timeoutMs: 120_000 });
@@ -148,4 +157,70 @@ export function serveStatic(dir) {
       resolvePromise({ url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) }),
     );
   });
+}
+
+/**
+ * Opens `url` in a new page of `browser`, waits until the app marks `#out` done and resolves with
+ * the JSON it rendered there, the console's errors and warnings (with page errors and failed
+ * requests) and every URL the page requested.
+ */
+export async function openPage(browser, url, { timeoutMs = 20_000 } = {}) {
+  const page = await browser.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('request', (r) => requests.push(r.url()));
+  try {
+    await page.goto(url);
+    await page.waitForSelector('#out[data-done="1"]', { timeout: timeoutMs });
+    return { result: JSON.parse(await page.textContent('#out')), problems, requests };
+  } finally {
+    await page.close();
+  }
+}
+
+/** A loopback port that was free a moment ago, for servers that cannot take port 0. */
+export function freePort() {
+  return new Promise((resolvePromise, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePromise(port));
+    });
+  });
+}
+
+/**
+ * Starts a long-running command (an app's own server: `next start`, `node build`, …) in its own
+ * process group and waits until `url` answers any HTTP status. Resolves with `stop()`, which ends
+ * the group, and `output()`, what it printed so far (for failure messages).
+ */
+export async function startServer(cmd, args, { cwd, env = {}, url, timeoutMs = 60_000 }) {
+  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  const exited = new Promise((r) => child.once('exit', r));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+    await exited;
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      return { stop, output: () => log };
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  await stop();
+  throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) did not answer ${url}\n${log}`);
 }

@@ -19,6 +19,7 @@ import {
   TEST_TOKEN,
   WRONG_TOKEN,
   installTarball,
+  openPage,
   packPackage,
   requireBuiltPackage,
   run,
@@ -107,23 +108,9 @@ test('vite build bundles the package and emits its .wasm as an asset', async () 
 });
 
 /** Opens the built app with `token` and returns the JSON it renders and the console's problems. */
-async function openApp(token) {
+function openApp(token) {
   assert.ok(site, 'the build test must run first');
-  const page = await browser.newPage();
-  const problems = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
-  try {
-    const query = new URLSearchParams({ api: api.baseUrl, token });
-    await page.goto(`${site.url}/?${query}`);
-    await page.waitForSelector('#out[data-done="1"]', { timeout: 20_000 });
-    return { result: JSON.parse(await page.textContent('#out')), problems };
-  } finally {
-    await page.close();
-  }
+  return openPage(browser, `${site.url}/?${new URLSearchParams({ api: api.baseUrl, token })}`);
 }
 
 test('the built app runs in Chromium: init(), getStats() and listApiKeys()', async () => {
