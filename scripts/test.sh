@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: lint, native unit tests, the local server's
-# own tests, the packed package in every runtime, the behaviour suite on the packed package in
-# Node, headless Chromium and headless Firefox, and the wasm suite in the same three against
-# that server. pkg/ is built once, here, and every test that loads it uses that build.
+# own tests, the packed package in every runtime and in production builds of bundler and
+# framework apps, the behaviour suite on the packed package in Node, headless Chromium and
+# headless Firefox, and the wasm suite in the same three against that server. pkg/ is built
+# once, here, and every test that loads it uses that build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh test
@@ -43,6 +44,12 @@ printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
 
 echo "== the npm package as Node, Vite and TypeScript users install it (tests/package/)"
 bash scripts/test-package.sh
+
+echo "== bundlers and frameworks: production builds of apps using the npm pack tarball, run in Chromium/HTTP against estuary-user-node (tests/bundlers/, tests/frameworks/)"
+# Vite, webpack 5, Rollup 4, esbuild and Parcel 2 (default and inline entry); Next.js
+# (Turbopack and webpack), SvelteKit and Angular. Each app's own lockfile, npm ci'd into a
+# temporary copy (npm's cache makes a second run fast).
+node --test tests/bundlers/ tests/frameworks/
 
 echo "== the packed package in Node 18/20/22, Deno, Bun, workerd and a Chromium module Worker (tests/runtimes/)"
 node --test tests/runtimes/

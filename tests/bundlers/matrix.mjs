@@ -64,10 +64,10 @@ export function bundlerRows(tool, { outDir = 'dist', html, rows }) {
       if (html !== 'source') writeFileSync(join(out, 'index.html'), page(html.src, html.type));
       const built = seconds(started);
 
+      // The inline entry shares the default entry's glue, whose `new URL("….wasm", import.meta.url)`
+      // Vite, webpack and Parcel may still emit; what matters is that nothing fetches it (below).
       const emitted = filesUnder(out).filter((f) => f.endsWith('.wasm'));
-      if (entry === 'inline') {
-        assert.deepEqual(emitted, [], 'the inline entry carries its .wasm: nothing to emit');
-      } else {
+      if (entry === 'default') {
         assert.equal(emitted.length, 1, `one .wasm in ${outDir}/ expected, got [${emitted.join(', ')}]`);
         assert.ok(readFileSync(join(out, emitted[0])).equals(wasm), 'the emitted .wasm is the package’s');
       }
@@ -80,7 +80,7 @@ export function bundlerRows(tool, { outDir = 'dist', html, rows }) {
       } finally {
         await site.close();
       }
-      console.log(`${tool} ${entry}: build ${built}, whole row ${seconds(started)}`);
+      console.log(`${tool} ${entry}: build ${built}, whole row ${seconds(started)}, .wasm emitted: ${emitted.length}`);
     });
   }
 }
