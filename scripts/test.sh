@@ -21,6 +21,8 @@ cargo test
 
 echo "== rustdoc without warnings; the doc examples and examples/ compile for wasm32"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --features js
+# What docs.rs builds ([package.metadata.docs.rs]: wasm32, default features).
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown
 cargo test --doc --target wasm32-unknown-unknown
 cargo build --examples --target wasm32-unknown-unknown
 
@@ -32,6 +34,9 @@ if grep -E '^(tests|www|bench|scripts|\.ci|test-tools|estuary-user-node|pkg|wasm
   exit 1
 fi
 cargo publish --dry-run -p estuary-user --allow-dirty
+
+echo "== a Rust app on the oldest (wasm-bindgen 0.2.114) and on the newest wasm-bindgen the crate accepts, checked for wasm32 (tests/rust-apps/)"
+bash tests/rust-apps/check.sh
 
 echo "== package build (web target) and its TypeScript types (tsc --strict)"
 bash scripts/build-pkg.sh

@@ -32,6 +32,9 @@ export const EXPECTED_TARBALL_FILES = [
   'estuary_user.d.ts',
   'estuary_user.js',
   'estuary_user_bg.wasm',
+  'estuary_user_bg.wasm.d.ts',
+  'inline.d.ts',
+  'inline.js',
   'node.js',
   'package.json',
 ];
@@ -48,7 +51,7 @@ export const CHROMIUM_ARGS = [
 
 /** Fails the whole file early, with a useful message, when pkg/ was not built by build-pkg.sh. */
 export function requireBuiltPackage() {
-  for (const f of ['package.json', 'node.js', 'estuary_user.js', 'estuary_user_bg.wasm', 'estuary_user.d.ts']) {
+  for (const f of ['package.json', 'node.js', 'inline.js', 'estuary_user.js', 'estuary_user_bg.wasm', 'estuary_user.d.ts']) {
     if (!existsSync(join(PKG, f))) {
       throw new Error(`pkg/${f} is missing: build the package with \`bash scripts/build-pkg.sh\` first`);
     }

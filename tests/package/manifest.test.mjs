@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { PKG, ROOT, requireBuiltPackage, run, tempDir } from './helpers.mjs';
+import { EXPECTED_TARBALL_FILES, PKG, ROOT, requireBuiltPackage, run, tempDir } from './helpers.mjs';
 
 const manifest = requireBuiltPackage();
 
@@ -46,14 +46,15 @@ test('ESM, side-effect free, Node 18+', () => {
   assert.deepEqual(manifest.engines, { node: '>=18' });
 });
 
-test('exports: types first, then node, then default; the .wasm and package.json', () => {
+test('exports: types first, then node, then default; the inline entry, the typed .wasm and package.json', () => {
   const root = manifest.exports?.['.'];
   assert.ok(root && typeof root === 'object', 'exports["."] is a conditions object');
   assert.deepEqual(Object.keys(root), ['types', 'node', 'default'], 'condition order matters: types first, default last');
   assert.deepEqual(root, { types: './estuary_user.d.ts', node: './node.js', default: './estuary_user.js' });
-  assert.equal(manifest.exports['./estuary_user_bg.wasm'], './estuary_user_bg.wasm');
+  assert.deepEqual(manifest.exports['./inline'], { types: './inline.d.ts', default: './inline.js' });
+  assert.deepEqual(manifest.exports['./estuary_user_bg.wasm'], { types: './estuary_user_bg.wasm.d.ts', default: './estuary_user_bg.wasm' });
   assert.equal(manifest.exports['./package.json'], './package.json');
-  assert.deepEqual(Object.keys(manifest.exports), ['.', './estuary_user_bg.wasm', './package.json']);
+  assert.deepEqual(Object.keys(manifest.exports), ['.', './inline', './estuary_user_bg.wasm', './package.json']);
   assert.equal(manifest.main, './node.js');
   assert.equal(manifest.module, './estuary_user.js');
   assert.equal(manifest.types, './estuary_user.d.ts');
@@ -62,10 +63,11 @@ test('exports: types first, then node, then default; the .wasm and package.json'
 test('"files" lists exactly what is needed, and every file is in pkg/', () => {
   assert.deepEqual(
     [...manifest.files].filter((f) => f !== 'snippets/').sort(),
-    ['CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'estuary_user.d.ts', 'estuary_user.js', 'estuary_user_bg.wasm', 'node.js'],
+    EXPECTED_TARBALL_FILES.filter((f) => f !== 'package.json'),
   );
   for (const f of manifest.files) assert.ok(existsSync(join(PKG, f)), `pkg/${f} exists`);
-  for (const target of [manifest.main, manifest.module, manifest.types, ...Object.values(manifest.exports['.']), manifest.exports['./estuary_user_bg.wasm']]) {
+  const targets = ['.', './inline', './estuary_user_bg.wasm'].flatMap((subpath) => Object.values(manifest.exports[subpath]));
+  for (const target of [manifest.main, manifest.module, manifest.types, ...targets]) {
     const file = target.replace(/^\.\//, '');
     assert.ok(manifest.files.includes(file), `${target} is in "files"`);
   }

@@ -72,8 +72,10 @@ const { version } = createRequire(import.meta.url)("estuary-user/package.json");
 let unexported = null;
 try { import.meta.resolve("estuary-user/estuary_user_bg.wasm.d.ts"); } catch (e) { unexported = e.code; }
 
-// The node entry instantiates the module on import: classes work before init().
-const early = new EstuaryUser({ token: TOKEN, baseUrl: BASE_URL }).baseUrl;
+// The node entry does nothing on import (so a bundler's rewritten URL cannot break it): the
+// classes need init() first.
+let early = "worked";
+try { new EstuaryUser({ token: TOKEN, baseUrl: BASE_URL }); } catch { early = "threw"; }
 const first = await init();
 const second = await init();
 
@@ -113,7 +115,7 @@ console.log(JSON.stringify({
   assert.match(out.wasmUrl, /\/node_modules\/estuary-user\/estuary_user_bg\.wasm$/);
   assert.equal(out.version, manifest.version);
   assert.equal(out.unexported, 'ERR_PACKAGE_PATH_NOT_EXPORTED');
-  assert.equal(out.early, server.baseUrl);
+  assert.equal(out.early, 'threw');
   assert.equal(out.initIsIdempotent, true);
   assert.deepEqual(out.stats, TEST_STATS);
   assert.equal(out.keyCount, TEST_KEY_COUNT);
