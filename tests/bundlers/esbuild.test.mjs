@@ -1,13 +1,15 @@
-// esbuild: `esbuild --bundle --minify` takes the inline entry as it is; the default entry needs
-// its documented step: an ES module bundle (--format=esm keeps import.meta.url) with the
-// package's .wasm copied next to it, since esbuild emits no asset for
-// `new URL("….wasm", import.meta.url)`. The commands are the scripts of esbuild/package.json.
+// esbuild with `--bundle --minify` (`npm run build`): the inline entry needs nothing else; the
+// default entry builds but emits no .wasm, so its page fails. Its documented step
+// (`npm run build:wasm-file`): an ES module bundle (--format=esm keeps import.meta.url) with the
+// package's .wasm copied next to it. The commands are the scripts of esbuild/package.json,
+// quoted in the README.
 import { bundlerRows } from './matrix.mjs';
 
 bundlerRows('esbuild', {
   html: { src: './index.js' },
   rows: [
-    { entry: 'default', script: 'build' },
-    { entry: 'inline', script: 'build:inline' },
+    { entry: 'inline' },
+    { entry: 'default', fails: true },
+    { entry: 'default', script: 'build:wasm-file' },
   ],
 });

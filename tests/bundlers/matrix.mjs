@@ -4,12 +4,12 @@
 // the npm pack tarballs of estuary-user and estuary-user-node. Each row writes src/index.js
 // (app/default.js or app/inline.js), runs the row's npm script (a production build), serves the
 // output folder as static files and loads it in headless Chromium, which calls the local node.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expectStatsPage, installApp, seconds } from '../package/app-copy.mjs';
+import { appUnderTest, expectInitFails, expectStatsPage, seconds } from '../package/app-copy.mjs';
 import { run, serveStatic } from '../package/helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -34,53 +34,57 @@ function filesUnder(dir) {
 /**
  * Declares the tests of one bundler. `html`: 'source' when the tool builds from index.html (it
  * is written at the app's root), otherwise the bundle that the page written into `outDir` after
- * the build loads ({ src, type }). Each row: `entry` ('default' or 'inline') and `script` (the
- * npm script that builds it, 'build' unless the row needs its documented step).
+ * the build loads ({ src, type }). Each row: `entry` ('default' or 'inline'), `script` (the
+ * npm script that builds it: 'build', the tool's defaults, unless the row needs its documented
+ * step) and `fails` (the build passes but emits no .wasm and the page cannot load it: what the
+ * README says happens without that step).
  */
 export function bundlerRows(tool, { outDir = 'dist', html, rows }) {
-  let app;
-  let api;
-  let browser;
-  let close;
+  const ctx = appUnderTest(join(HERE, tool), { name: `bundler-${tool}` });
   let wasm;
 
-  before(async () => {
-    ({ app, api, browser, close } = await installApp(join(HERE, tool), { name: `bundler-${tool}` }));
-    cpSync(join(HERE, 'app'), join(app, 'src'), { recursive: true });
-    if (html === 'source') writeFileSync(join(app, 'index.html'), page('./src/index.js'));
-    wasm = readFileSync(join(app, 'node_modules', 'estuary-user', 'estuary_user_bg.wasm'));
+  before(() => {
+    cpSync(join(HERE, 'app'), join(ctx.app, 'src'), { recursive: true });
+    if (html === 'source') writeFileSync(join(ctx.app, 'index.html'), page('./src/index.js'));
+    wasm = readFileSync(join(ctx.app, 'node_modules', 'estuary-user', 'estuary_user_bg.wasm'));
   });
 
-  after(() => close?.());
-
-  for (const { entry, script = 'build' } of rows) {
+  for (const { entry, script = 'build', fails = false } of rows) {
     const specifier = entry === 'inline' ? 'estuary-user/inline' : 'estuary-user';
-    test(`${tool}: \`npm run ${script}\` of an app importing "${specifier}" runs in Chromium against the node`, async () => {
+    const outcome = fails ? 'builds, emits no .wasm, and the page fails to load it' : 'runs in Chromium against the node';
+    test(`${tool}: \`npm run ${script}\` of an app importing "${specifier}" ${outcome}`, async () => {
       const started = performance.now();
-      copyFileSync(join(app, 'src', `${entry}.js`), join(app, 'src', 'index.js'));
-      const out = join(app, outDir);
+      copyFileSync(join(ctx.app, 'src', `${entry}.js`), join(ctx.app, 'src', 'index.js'));
+      const out = join(ctx.app, outDir);
       rmSync(out, { recursive: true, force: true });
-      await run('npm', ['run', script, '--silent'], { cwd: app, timeoutMs: 300_000 });
+      await run('npm', ['run', script, '--silent'], { cwd: ctx.app, timeoutMs: 300_000 });
       if (html !== 'source') writeFileSync(join(out, 'index.html'), page(html.src, html.type));
       const built = seconds(started);
 
       // The inline entry shares the default entry's glue, whose `new URL("….wasm", import.meta.url)`
       // Vite, webpack and Parcel may still emit; what matters is that nothing fetches it (below).
       const emitted = filesUnder(out).filter((f) => f.endsWith('.wasm'));
-      if (entry === 'default') {
+      if (fails) {
+        assert.deepEqual(emitted, [], `no .wasm in ${outDir}/ expected`);
+      } else if (entry === 'default') {
         assert.equal(emitted.length, 1, `one .wasm in ${outDir}/ expected, got [${emitted.join(', ')}]`);
         assert.ok(readFileSync(join(out, emitted[0])).equals(wasm), 'the emitted .wasm is the package’s');
       }
 
       const site = await serveStatic(out);
       try {
-        const requests = await expectStatsPage(browser, `${site.url}/`, api);
-        const fetched = requests.filter((u) => new URL(u).pathname.endsWith('.wasm'));
-        assert.equal(fetched.length, entry === 'inline' ? 0 : 1, `.wasm requests: [${fetched.join(', ')}]`);
+        if (fails) {
+          const message = await expectInitFails(ctx.browser, `${site.url}/`, ctx.api);
+          console.log(`${tool} ${entry} (${script}) fails as documented: ${message}`);
+        } else {
+          const requests = await expectStatsPage(ctx.browser, `${site.url}/`, ctx.api);
+          const fetched = requests.filter((u) => new URL(u).pathname.endsWith('.wasm'));
+          assert.equal(fetched.length, entry === 'inline' ? 0 : 1, `.wasm requests: [${fetched.join(', ')}]`);
+        }
       } finally {
         await site.close();
       }
-      console.log(`${tool} ${entry}: build ${built}, whole row ${seconds(started)}, .wasm emitted: ${emitted.length}`);
+      console.log(`${tool} ${entry} (${script}): build ${built}, whole row ${seconds(started)}, .wasm emitted: ${emitted.length}`);
     });
   }
 }

@@ -3,27 +3,18 @@
 // page (a server component prerendered at build time that renders a "use client" component,
 // which calls the node in Chromium), a Node.js route handler and an Edge route
 // (estuary-user/inline) over HTTP.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { expectStatsJson, expectStatsPage, installApp, seconds } from '../package/app-copy.mjs';
+import { appUnderTest, expectStatsJson, expectStatsPage, seconds } from '../package/app-copy.mjs';
 import { freePort, run, startServer } from '../package/helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ENV = { NEXT_TELEMETRY_DISABLED: '1' };
 
-let app;
-let api;
-let browser;
-let close;
-
-before(async () => {
-  ({ app, api, browser, close } = await installApp(join(HERE, 'next'), { name: 'framework-next', readStatsTo: 'app/read-stats.js' }));
-});
-
-after(() => close?.());
+const ctx = appUnderTest(join(HERE, 'next'), { name: 'framework-next', readStatsTo: 'app/read-stats.js' });
 
 for (const [bundler, script] of [
   ['Turbopack', 'build'],
@@ -34,28 +25,28 @@ for (const [bundler, script] of [
 
   test(`Next.js with ${bundler}: \`npm run ${script}\` builds the app`, async () => {
     const started = performance.now();
-    rmSync(join(app, '.next'), { recursive: true, force: true });
-    await run('npm', ['run', script, '--silent'], { cwd: app, env: ENV, timeoutMs: 600_000 });
+    rmSync(join(ctx.app, '.next'), { recursive: true, force: true });
+    await run('npm', ['run', script, '--silent'], { cwd: ctx.app, env: ENV, timeoutMs: 600_000 });
     console.log(`next ${bundler}: build ${seconds(started)}`);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = await startServer(join(app, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: app,
+    server = await startServer(join(ctx.app, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: ctx.app,
       env: ENV,
       url: `${base}/api/node`,
     });
   });
 
   test(`Next.js with ${bundler}: the "use client" component calls the node in Chromium`, async () => {
-    await expectStatsPage(browser, `${base}/`, api);
+    await expectStatsPage(ctx.browser, `${base}/`, ctx.api);
   });
 
   test(`Next.js with ${bundler}: a Node.js route handler calls the node`, async () => {
-    await expectStatsJson(`${base}/api/node`, api);
+    await expectStatsJson(`${base}/api/node`, ctx.api);
   });
 
   test(`Next.js with ${bundler}: an Edge route (estuary-user/inline) calls the node`, async () => {
-    await expectStatsJson(`${base}/api/edge`, api);
+    await expectStatsJson(`${base}/api/edge`, ctx.api);
   });
 
   test(`Next.js with ${bundler}: next start stops`, async () => {

@@ -2,6 +2,7 @@
 // a committed app folder copied to a temporary folder, installed from its own lockfile with
 // `npm ci`, then given the npm pack tarballs of estuary-user and estuary-user-node; the local
 // node (from that install) and headless Chromium started for its tests.
+import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -66,6 +67,19 @@ export async function installApp(from, { name, readStatsTo }) {
   }
 }
 
+/**
+ * Registers the file's before/after hooks for installApp(from, options) and returns the object
+ * they fill: `app`, `api`, `browser` (read them inside tests, once `before` has run).
+ */
+export function appUnderTest(from, options) {
+  const ctx = {};
+  before(async () => {
+    Object.assign(ctx, await installApp(from, options));
+  });
+  after(() => ctx.close?.());
+  return ctx;
+}
+
 /** What read-stats.js resolves with for the fixtures' test user. */
 export const STATS_SUMMARY = { ok: true, stats: TEST_STATS, keyCount: TEST_KEY_COUNT };
 
@@ -93,4 +107,15 @@ export async function expectStatsJson(url, api) {
   const body = await response.text();
   assert.equal(response.status, 200, body);
   assert.deepEqual(JSON.parse(body), STATS_SUMMARY);
+}
+
+/**
+ * Opens the app page at `url` (with the node's query added) and asserts that read-stats.js
+ * failed (init() could not load the .wasm): the rows that show why a documented step is needed.
+ * Resolves with the error message the page shows.
+ */
+export async function expectInitFails(browser, url, api) {
+  const { result } = await openPage(browser, withNode(url, api));
+  assert.equal(result.ok, false, 'init() must fail without the .wasm');
+  return result.message;
 }

@@ -12,7 +12,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { BIN } from 'estuary-user-test-tools';
@@ -26,6 +25,7 @@ import {
   TEST_TOKEN,
   WRONG_TOKEN,
   NODE_PKG,
+  freePort,
   importFrom,
   installTarball,
   packPackage,
@@ -156,18 +156,6 @@ test('Bun 1: import by name, await init(), the driver', async () => {
   assertEntryNode(out);
   assert.deepEqual(out.result, EXPECTED);
 });
-
-/** A free loopback port (for workerd, whose config names its socket's address). */
-function freePort() {
-  return new Promise((resolvePromise, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolvePromise(port));
-    });
-  });
-}
 
 /** workerd's config: the worker's modules under the names a wrangler project imports. */
 const WORKERD_CONFIG = `using Workerd = import "/workerd/workerd.capnp";
