@@ -4,7 +4,7 @@
 // the npm pack tarballs of estuary-user and estuary-user-node. Each row writes src/index.js
 // (app/default.js or app/inline.js), runs the row's npm script (a production build), serves the
 // output folder as static files and loads it in headless Chromium, which calls the local node.
-import { test, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -40,13 +40,14 @@ function filesUnder(dir) {
  * README says happens without that step).
  */
 export function bundlerRows(tool, { outDir = 'dist', html, rows }) {
-  const ctx = appUnderTest(join(HERE, tool), { name: `bundler-${tool}` });
   let wasm;
-
-  before(() => {
-    cpSync(join(HERE, 'app'), join(ctx.app, 'src'), { recursive: true });
-    if (html === 'source') writeFileSync(join(ctx.app, 'index.html'), page('./src/index.js'));
-    wasm = readFileSync(join(ctx.app, 'node_modules', 'estuary-user', 'estuary_user_bg.wasm'));
+  const ctx = appUnderTest(join(HERE, tool), {
+    name: `bundler-${tool}`,
+    prepare({ app }) {
+      cpSync(join(HERE, 'app'), join(app, 'src'), { recursive: true });
+      if (html === 'source') writeFileSync(join(app, 'index.html'), page('./src/index.js'));
+      wasm = readFileSync(join(app, 'node_modules', 'estuary-user', 'estuary_user_bg.wasm'));
+    },
   });
 
   for (const { entry, script = 'build', fails = false } of rows) {

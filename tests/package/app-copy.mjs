@@ -69,12 +69,15 @@ export async function installApp(from, { name, readStatsTo }) {
 
 /**
  * Registers the file's before/after hooks for installApp(from, options) and returns the object
- * they fill: `app`, `api`, `browser` (read them inside tests, once `before` has run).
+ * they fill: `app`, `api`, `browser` (read them inside tests, once `before` has run). `prepare`
+ * (optional) runs with that object at the end of the same hook (node:test does not wait for
+ * one root `before` hook before it starts the next).
  */
-export function appUnderTest(from, options) {
+export function appUnderTest(from, { prepare, ...options }) {
   const ctx = {};
   before(async () => {
     Object.assign(ctx, await installApp(from, options));
+    await prepare?.(ctx);
   });
   after(() => ctx.close?.());
   return ctx;
