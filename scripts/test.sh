@@ -46,10 +46,10 @@ printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
   "$(wc -c < pkg/estuary_user_bg.wasm)" "$(gzip -9c pkg/estuary_user_bg.wasm | wc -c)" \
   "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)"
 
-echo "== the npm package as Node, Vite and TypeScript users install it (tests/package/)"
+echo "== the npm package as Node, Vite and TypeScript users install it: entries, TypeScript matrix, publint, attw (tests/package/)"
 bash scripts/test-package.sh
 
-echo "== the packed package in Node 18/20/22, Deno, Bun, workerd and a Chromium module Worker (tests/runtimes/)"
+echo "== the packed package in Node 18/20/22 (and require() in 20/22), Deno, Bun, workerd and a Chromium module Worker; the inline entry in Node 18, Deno and Bun (tests/runtimes/)"
 node --test tests/runtimes/
 
 echo "== the behaviour suite on the files npm pack ships, in Node, headless Chromium and headless Firefox (tests/behaviour/)"
