@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startNode } from 'estuary-user-node';
@@ -16,8 +16,7 @@ import {
   TEST_STATS,
   TEST_TOKEN,
   WRONG_TOKEN,
-  installTarball,
-  packPackage,
+  consumerProject,
   requireBuiltPackage,
   run,
   tempDir,
@@ -33,14 +32,7 @@ before(async () => {
   manifest = requireBuiltPackage();
   server = await startNode({ port: 0, fixtures: true });
   tmp = tempDir('node');
-  pack = await packPackage(tmp.dir);
-  project = join(tmp.dir, 'project');
-  mkdirSync(project);
-  writeFileSync(
-    join(project, 'package.json'),
-    `${JSON.stringify({ name: 'node-consumer', private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`,
-  );
-  await installTarball(project, pack.tarball);
+  ({ project, pack } = await consumerProject(tmp.dir, 'node-consumer'));
 });
 
 after(async () => {

@@ -5,11 +5,11 @@
 // default entry, estuary-user/inline and the .wasm subpath (the Workers recipe).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, TYPE_ROOTS } from 'estuary-user-test-tools';
 
-import { installTarball, packPackage, requireBuiltPackage, run, tempDir } from './helpers.mjs';
+import { consumerProject, requireBuiltPackage, run, tempDir } from './helpers.mjs';
 
 /** What an app writes: every entry, exact types, and lines that must not compile. */
 const CONSUMER = `import init, { EstuaryUser, initSync, isEstuaryError, type ApiKey, type InitInput, type InitOutput, type UserStats } from "estuary-user";
@@ -69,13 +69,7 @@ let project;
 before(async () => {
   requireBuiltPackage();
   tmp = tempDir('typescript');
-  const { tarball } = await packPackage(tmp.dir);
-  project = join(tmp.dir, 'project');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'ts-consumer', private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`);
-  writeFileSync(join(project, 'consumer.ts'), CONSUMER);
-  writeFileSync(join(project, 'no-dom.ts'), NO_DOM);
-  await installTarball(project, tarball);
+  ({ project } = await consumerProject(tmp.dir, 'ts-consumer', { 'consumer.ts': CONSUMER, 'no-dom.ts': NO_DOM }));
 });
 
 after(() => tmp?.remove());
