@@ -42,9 +42,10 @@ bash scripts/build-pkg.sh
 tsc -p tests/types                       # lib ESNext + DOM, no skipLibCheck
 tsc -p tests/types/tsconfig.es2022.json  # lib ES2022 + DOM, no skipLibCheck
 node --test tests/types/                 # the README's quick start is what tsc checked; its size
-printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
+printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes, inline.js (estuary-user/inline) %s / %s bytes\n' \
   "$(wc -c < pkg/estuary_user_bg.wasm)" "$(gzip -9c pkg/estuary_user_bg.wasm | wc -c)" \
-  "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)"
+  "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)" \
+  "$(wc -c < pkg/inline.js)" "$(gzip -9c pkg/inline.js | wc -c)"
 
 echo "== the npm package as Node, Vite and TypeScript users install it: entries, TypeScript matrix, publint, attw (tests/package/)"
 bash scripts/test-package.sh
