@@ -112,6 +112,7 @@ export async function installTarball(dir, ...tarballs) {
  * pkg/ (packed into `dir`) installed. Resolves with the project's path and the pack's details.
  */
 export async function consumerProject(dir, name, files = {}) {
+  mkdirSync(dir, { recursive: true });
   const pack = await packPackage(dir);
   const project = join(dir, name);
   mkdirSync(project);

@@ -137,7 +137,7 @@ for (const [label, bin, major] of [
   });
 }
 
-test('estuary-user/inline in Node 18, Deno 2 and Bun 1: await init() from the module's own bytes, the driver', async () => {
+test('estuary-user/inline in Node 18, Deno 2 and Bun 1: await init() from the bytes inside the module, the driver', async () => {
   const denoEnv = { DENO_DIR: join(tmp.dir, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
   for (const [bin, before] of [[BIN.node18, []], [BIN.deno, ['run', '--allow-all', '--no-lock']], [BIN.bun, []]]) {
     const out = await withNode((config) => runJson(bin, [...before, 'entry.mjs', JSON.stringify(config), 'estuary-user/inline'], bin === BIN.deno ? denoEnv : {}));
@@ -206,6 +206,8 @@ const matrix :Workerd.Worker = (
     (name = "driver.mjs", esModule = embed "driver.mjs"),
     (name = "estuary-user", esModule = embed "node_modules/estuary-user/estuary_user.js"),
     (name = "estuary-user/estuary_user_bg.wasm", wasm = embed "node_modules/estuary-user/estuary_user_bg.wasm"),
+    (name = "estuary-user/inline", esModule = embed "node_modules/estuary-user/inline.js"),
+    (name = "estuary-user/estuary_user.js", esModule = embed "node_modules/estuary-user/estuary_user.js"),
   ],
   compatibilityDate = "2025-09-01",
   globalOutbound = "loopback",
@@ -242,6 +244,7 @@ test('Cloudflare workerd: the .wasm imported as a module, initSync({ module }), 
     });
     assert.match(out.runtime, /^workerd Cloudflare-Workers$/);
     assert.equal(out.wasmIsModule, true);
+    assert.match(out.inline, /^CompileError: .*Wasm code generation disallowed by embedder/);
     assert.deepEqual(out.result, EXPECTED);
   } finally {
     child.kill('SIGTERM');
