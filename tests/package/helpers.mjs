@@ -34,6 +34,7 @@ export const EXPECTED_TARBALL_FILES = [
   'estuary_user_bg.wasm.d.ts',
   'inline.d.ts',
   'inline.js',
+  'node.d.ts',
   'node.js',
   'package.json',
 ];
