@@ -7,7 +7,8 @@
 // It writes pkg/package.json (fields from the root Cargo.toml's [package], an `exports` map with
 // `types` first and a `node` condition), pkg/node.js (the Node entry: reads the .wasm with
 // node:fs when `init()` runs, never on import), pkg/inline.js (`estuary-user/inline`: the .wasm
-// as base64) and the types of both and of the `.wasm` subpath; it makes the glue's `initSync`
+// as base64) and the types of both (node.d.ts under the `node` condition) and of the `.wasm`
+// subpath; it makes the glue's `initSync`
 // accept a `WebAssembly.Module` of another realm, makes the .d.ts check under any `lib`, with or
 // without the DOM (a reference to `esnext.disposable`, init input types that name no DOM type),
 // replaces the raw, hash-named wasm exports of its `InitOutput` interface by an `unknown` index
@@ -26,6 +27,8 @@ const GLUE = 'estuary_user.js';
 const WASM = 'estuary_user_bg.wasm';
 const TYPES = 'estuary_user.d.ts';
 const NODE_ENTRY = 'node.js';
+/** Its types (the `node` condition's): `initSync()` needs no argument there either. */
+const NODE_TYPES = 'node.d.ts';
 /** `estuary-user/inline`: the .wasm inside the module, as base64. */
 const INLINE_ENTRY = 'inline.js';
 const INLINE_TYPES = 'inline.d.ts';
@@ -208,13 +211,16 @@ export function initSync(input) {
 }
 `;
 
-/** The types of the inline entry: those of the default entry, with every init argument optional. */
-const INLINE_DTS = `// estuary-user/inline: the default entry's API; init() and initSync() need no argument.
+/**
+ * The types of an entry over the glue whose `init()` and `initSync()` find the .wasm themselves
+ * (`from`: where): the default entry's, with every init argument optional.
+ */
+const entryDts = (entry, from) => `// ${entry}: the default entry's API; init() and initSync() need no argument.
 import type { InitOutput, default as webInit, initSync as webInitSync } from "./${GLUE}";
 
 export * from "./${GLUE}";
 
-/** Instantiates the module, once, from the .wasm this entry carries (or from \`module_or_path\`). */
+/** Instantiates the module, once, from ${from} (or from \`module_or_path\`). */
 export default function init(module_or_path?: Parameters<typeof webInit>[0]): Promise<InitOutput>;
 
 /** The same, synchronously (or from \`module\`). */
@@ -349,7 +355,7 @@ export function buildPackage(pkgDir) {
   if (cargo.name !== 'estuary-user') fail(`Cargo.toml [package] name is ${cargo.name}, expected estuary-user`);
   if (!SEMVER.test(cargo.version)) fail(`Cargo.toml version ${cargo.version} is not semver`);
 
-  const files = [GLUE, WASM, TYPES, NODE_ENTRY, INLINE_ENTRY, INLINE_TYPES, WASM_TYPES, ...DOCS];
+  const files = [GLUE, WASM, TYPES, NODE_ENTRY, NODE_TYPES, INLINE_ENTRY, INLINE_TYPES, WASM_TYPES, ...DOCS];
   // wasm-bindgen puts `inline_js` / `module` snippets there; the glue imports them.
   if (existsSync(join(pkgDir, 'snippets'))) files.splice(files.indexOf(WASM_TYPES) + 1, 0, 'snippets/');
 
@@ -372,9 +378,11 @@ export function buildPackage(pkgDir) {
     engines: { node: '>=18' },
     files,
     exports: {
+      // `node` first, with its own types: TypeScript's node16/nodenext resolution takes it
+      // too, where `initSync()` needs no argument; bundler resolution takes the next two.
       '.': {
+        node: { types: `./${NODE_TYPES}`, default: `./${NODE_ENTRY}` },
         types: `./${TYPES}`,
-        node: `./${NODE_ENTRY}`,
         default: `./${GLUE}`,
       },
       './inline': { types: `./${INLINE_TYPES}`, default: `./${INLINE_ENTRY}` },
@@ -393,7 +401,8 @@ export function buildPackage(pkgDir) {
   write(NODE_ENTRY, NODE_JS);
   // The .wasm as it is now: scripts/build-pkg.sh runs this after scripts/minify.mjs.
   write(INLINE_ENTRY, inlineJs(readFileSync(join(pkgDir, WASM)).toString('base64')));
-  write(INLINE_TYPES, INLINE_DTS);
+  write(NODE_TYPES, entryDts('The Node entry (node.js)', 'the .wasm file next to it'));
+  write(INLINE_TYPES, entryDts('estuary-user/inline', 'the .wasm this entry carries'));
   write(WASM_TYPES, WASM_DTS);
   write(TYPES, fixTypes(readFileSync(join(pkgDir, TYPES), 'utf8')));
   for (const f of DOCS) {

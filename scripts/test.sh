@@ -46,11 +46,12 @@ bash scripts/build-pkg.sh
 tsc -p tests/types                       # lib ESNext + DOM, no skipLibCheck
 tsc -p tests/types/tsconfig.es2022.json  # lib ES2022 + DOM, no skipLibCheck
 node --test tests/types/                 # the README's quick start is what tsc checked; its size
-printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
+printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes, inline.js (estuary-user/inline) %s / %s bytes\n' \
   "$(wc -c < pkg/estuary_user_bg.wasm)" "$(gzip -9c pkg/estuary_user_bg.wasm | wc -c)" \
-  "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)"
+  "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)" \
+  "$(wc -c < pkg/inline.js)" "$(gzip -9c pkg/inline.js | wc -c)"
 
-echo "== the npm package as Node, Vite and TypeScript users install it (tests/package/)"
+echo "== the npm package as Node, Vite and TypeScript users install it: entries, TypeScript matrix, publint, attw (tests/package/)"
 bash scripts/test-package.sh
 
 echo "== bundlers and frameworks: production builds of apps using the npm pack tarball, run in Chromium/HTTP against estuary-user-node (tests/bundlers/, tests/frameworks/)"
@@ -59,7 +60,7 @@ echo "== bundlers and frameworks: production builds of apps using the npm pack t
 # temporary copy (npm's cache makes a second run fast).
 node --test tests/bundlers/ tests/frameworks/
 
-echo "== the packed package in Node 18/20/22, Deno, Bun, workerd and a Chromium module Worker (tests/runtimes/)"
+echo "== the packed package in Node 18/20/22 (and require() in 20/22), Deno, Bun, workerd and a Chromium module Worker; the inline entry in Node 18, Deno and Bun (tests/runtimes/)"
 node --test tests/runtimes/
 
 echo "== the behaviour suite on the files npm pack ships, in Node, headless Chromium and headless Firefox (tests/behaviour/)"

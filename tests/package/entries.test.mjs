@@ -4,12 +4,13 @@
 // needs no file at all; and both accept a WebAssembly.Module compiled in another realm.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import { build } from 'esbuild';
 
-import { PKG, requireBuiltPackage, tempDir } from './helpers.mjs';
+import { PKG, consumerProject, requireBuiltPackage, tempDir } from './helpers.mjs';
 
 requireBuiltPackage();
 const WASM = 'estuary_user_bg.wasm';
@@ -98,6 +99,18 @@ test('inline.js needs no .wasm file: init() and initSync() with no argument', as
   const viaSync = await freshEntry('inline.js', (dir) => rmSync(join(dir, WASM)));
   viaSync.initSync();
   assert.ok(works(viaSync));
+});
+
+test('estuary-user/inline in an esbuild single-file bundle (defaults, no plugin): one file, init() with nothing beside it', async () => {
+  const app = 'import init, { tokenHash } from "estuary-user/inline";\nawait init();\nexport const hash = tokenHash("EST-x-ARY");\n';
+  const { project } = await consumerProject(join(tmp.dir, 'esbuild'), 'esbuild-app', { 'app.mjs': app });
+  const out = join(project, 'dist');
+  const { warnings } = await build({ absWorkingDir: project, entryPoints: ['app.mjs'], bundle: true, format: 'esm', outdir: 'dist', logLevel: 'silent' });
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(readdirSync(out), ['app.js'], 'nothing but the bundle');
+  rmSync(join(project, 'node_modules'), { recursive: true });
+  const { hash } = await import(pathToFileURL(join(out, 'app.js')).href);
+  assert.equal(hash.length, 43);
 });
 
 test('inline.js carries exactly the shipped .wasm', () => {

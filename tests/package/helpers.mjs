@@ -1,6 +1,6 @@
 // Shared helpers of the package tests (not a test file: `node --test` only runs *.test.mjs).
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,7 @@ export const EXPECTED_TARBALL_FILES = [
   'estuary_user_bg.wasm.d.ts',
   'inline.d.ts',
   'inline.js',
+  'node.d.ts',
   'node.js',
   'package.json',
 ];
@@ -114,6 +115,21 @@ export async function npmCi(dir) {
 /** `npm install`s the tarballs into the Node project at `dir` (which has a package.json). */
 export async function installTarball(dir, ...tarballs) {
   await run('npm', ['install', ...tarballs, ...NPM_QUIET], { cwd: dir, timeoutMs: 120_000 });
+}
+
+/**
+ * A fresh ESM Node project `dir/name` holding `files` (file name → text), with `npm pack` of
+ * pkg/ (packed into `dir`) installed. Resolves with the project's path and the pack's details.
+ */
+export async function consumerProject(dir, name, files = {}) {
+  mkdirSync(dir, { recursive: true });
+  const pack = await packPackage(dir);
+  const project = join(dir, name);
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name, private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(project, file), text);
+  await installTarball(project, pack.tarball);
+  return { project, pack };
 }
 
 /**

@@ -46,11 +46,11 @@ test('ESM, side-effect free, Node 18+', () => {
   assert.deepEqual(manifest.engines, { node: '>=18' });
 });
 
-test('exports: types first, then node, then default; the inline entry, the typed .wasm and package.json', () => {
+test('exports: node (with its types) first, then types, then default; the inline entry, the typed .wasm and package.json', () => {
   const root = manifest.exports?.['.'];
   assert.ok(root && typeof root === 'object', 'exports["."] is a conditions object');
-  assert.deepEqual(Object.keys(root), ['types', 'node', 'default'], 'condition order matters: types first, default last');
-  assert.deepEqual(root, { types: './estuary_user.d.ts', node: './node.js', default: './estuary_user.js' });
+  assert.deepEqual(Object.keys(root), ['node', 'types', 'default'], 'condition order matters: node (TypeScript takes it under nodenext) first, default last');
+  assert.deepEqual(root, { node: { types: './node.d.ts', default: './node.js' }, types: './estuary_user.d.ts', default: './estuary_user.js' });
   assert.deepEqual(manifest.exports['./inline'], { types: './inline.d.ts', default: './inline.js' });
   assert.deepEqual(manifest.exports['./estuary_user_bg.wasm'], { types: './estuary_user_bg.wasm.d.ts', default: './estuary_user_bg.wasm' });
   assert.equal(manifest.exports['./package.json'], './package.json');
@@ -66,7 +66,7 @@ test('"files" lists exactly what is needed, and every file is in pkg/', () => {
     EXPECTED_TARBALL_FILES.filter((f) => f !== 'package.json'),
   );
   for (const f of manifest.files) assert.ok(existsSync(join(PKG, f)), `pkg/${f} exists`);
-  const targets = ['.', './inline', './estuary_user_bg.wasm'].flatMap((subpath) => Object.values(manifest.exports[subpath]));
+  const targets = ['.', './inline', './estuary_user_bg.wasm'].flatMap((subpath) => Object.values(manifest.exports[subpath])).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
   for (const target of [manifest.main, manifest.module, manifest.types, ...targets]) {
     const file = target.replace(/^\.\//, '');
     assert.ok(manifest.files.includes(file), `${target} is in "files"`);
