@@ -3,7 +3,7 @@
 // page (a server component prerendered at build time that renders a "use client" component,
 // which calls the node in Chromium), a Node.js route handler and an Edge route
 // (estuary-user/inline) over HTTP.
-import { test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,36 +20,36 @@ for (const [bundler, script] of [
   ['Turbopack', 'build'],
   ['webpack', 'build:webpack'],
 ]) {
-  let server;
-  let base;
+  describe(`Next.js with ${bundler}`, () => {
+    let server;
+    let base;
+    // Before the next build, which rewrites the .next/ this server reads.
+    after(() => server?.stop());
 
-  test(`Next.js with ${bundler}: \`npm run ${script}\` builds the app`, async () => {
-    const started = performance.now();
-    rmSync(join(ctx.app, '.next'), { recursive: true, force: true });
-    await run('npm', ['run', script, '--silent'], { cwd: ctx.app, env: ENV, timeoutMs: 600_000 });
-    console.log(`next ${bundler}: build ${seconds(started)}`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = await startServer(join(ctx.app, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: ctx.app,
-      env: ENV,
-      url: `${base}/api/node`,
+    test(`\`npm run ${script}\` builds the app and \`next start\` serves it`, async () => {
+      const started = performance.now();
+      rmSync(join(ctx.app, '.next'), { recursive: true, force: true });
+      await run('npm', ['run', script, '--silent'], { cwd: ctx.app, env: ENV, timeoutMs: 600_000 });
+      console.log(`next ${bundler}: build ${seconds(started)}`);
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      server = await startServer(join(ctx.app, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+        cwd: ctx.app,
+        env: ENV,
+        url: `${base}/api/node`,
+      });
     });
-  });
 
-  test(`Next.js with ${bundler}: the "use client" component calls the node in Chromium`, async () => {
-    await expectStatsPage(ctx.browser, `${base}/`, ctx.api);
-  });
+    test('the "use client" component calls the node in Chromium', async () => {
+      await expectStatsPage(ctx.browser, `${base}/`, ctx.api);
+    });
 
-  test(`Next.js with ${bundler}: a Node.js route handler calls the node`, async () => {
-    await expectStatsJson(`${base}/api/node`, ctx.api);
-  });
+    test('a Node.js route handler calls the node', async () => {
+      await expectStatsJson(`${base}/api/node`, ctx.api);
+    });
 
-  test(`Next.js with ${bundler}: an Edge route (estuary-user/inline) calls the node`, async () => {
-    await expectStatsJson(`${base}/api/edge`, ctx.api);
-  });
-
-  test(`Next.js with ${bundler}: next start stops`, async () => {
-    await server?.stop();
+    test('an Edge route (estuary-user/inline) calls the node', async () => {
+      await expectStatsJson(`${base}/api/edge`, ctx.api);
+    });
   });
 }
