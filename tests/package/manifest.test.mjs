@@ -114,3 +114,13 @@ test('scripts/package.mjs is idempotent and fails loudly on a missing input', as
     tmp.remove();
   }
 });
+
+test("package.mjs patches the glue's one `instanceof WebAssembly.Module`, or fails the build", async () => {
+  const { acceptForeignModules } = await import('../../scripts/package.mjs');
+  const tag = 'Object.prototype.toString.call(m)==="[object WebAssembly.Module]"';
+  assert.equal(acceptForeignModules('if(!(m instanceof WebAssembly.Module))m=new WebAssembly.Module(m)'), `if(!(${tag}))m=new WebAssembly.Module(m)`);
+  assert.equal(acceptForeignModules(`if(!(${tag}))x()`), `if(!(${tag}))x()`, 'idempotent');
+  assert.throws(() => acceptForeignModules('new WebAssembly.Module(m)'), /no `instanceof WebAssembly\.Module` test/);
+  assert.throws(() => acceptForeignModules('a instanceof WebAssembly.Module;b instanceof WebAssembly.Module'), /2 `instanceof WebAssembly\.Module` tests/);
+  assert.match(readFileSync(join(PKG, 'estuary_user.js'), 'utf8'), /Object\.prototype\.toString\.call\(\w+\)==="\[object WebAssembly\.Module\]"/, 'the shipped glue has the tag test');
+});
