@@ -159,9 +159,6 @@ fn token_end(bytes: &[u8], mut at: usize) -> Option<usize> {
 /// SHA-256 of the token's UTF-8 bytes, base64url without padding: the `tokenHash` the node
 /// stores and lists (docs/estuary-node.md "Authentication"). Revoking by hash keeps the secret out
 /// of URLs and access logs.
-// Never inlined: one copy of SHA-256 in the `.wasm`. Inlined into its second caller in
-// `Client::prepare` it cost 1.9 KB (twiggy, docs/benchmarks.md).
-#[inline(never)]
 pub fn token_hash(token: &str) -> String {
     base64url(&sha256(token.as_bytes()))
 }
