@@ -28,10 +28,20 @@ const EXPECTED_FILES = [
   'bin/estuary-user-node.mjs',
   'index.d.ts',
   'package.json',
+  'src/bad-input.mjs',
+  'src/call-log.mjs',
   'src/cli.mjs',
+  'src/clock.mjs',
+  'src/control.mjs',
+  'src/estuary-api.mjs',
+  'src/faults.mjs',
   'src/go-compat.mjs',
   'src/go-duration.mjs',
+  'src/hosts.mjs',
   'src/index.mjs',
+  'src/path-pattern.mjs',
+  'src/rate-limit.mjs',
+  'src/replies.mjs',
   'src/server.mjs',
   'src/store.mjs',
 ];
@@ -286,7 +296,7 @@ describe('startNode() with fault control, imported by name from the installed ta
         const { baseUrl, tokens } = JSON.parse(node.line);
         assert.equal((await get(baseUrl, '/user/api-keys', tokens.user)).status, 200);
         assert.equal((await get(baseUrl, '/user/api-keys', WRONG_TOKEN)).status, 401);
-        const queued = await fetch(`${baseUrl}/__test/faults`, { method: 'POST', body: JSON.stringify({ path: '/user/stats', drop: true }) });
+        const queued = await fetch(`${baseUrl}/__test/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/user/stats', drop: true }) });
         assert.equal(queued.status, 200);
         await assert.rejects(get(baseUrl, '/user/stats', tokens.user), TypeError);
         assert.equal((await get(baseUrl, '/user/stats', tokens.user)).status, 200);

@@ -177,8 +177,8 @@ describe('in-process control', () => {
       await call(node, 'POST', '/user/api-keys?label=a+b', user, { headers: { authorization: `Bearer ${user}`, origin: 'http://app.test' } });
       const [entry] = node.requests();
       assert.deepEqual(
-        { method: entry.method, path: entry.path, query: entry.query, origin: entry.origin, status: entry.status, auth: entry.headers.authorization },
-        { method: 'POST', path: '/user/api-keys', query: 'label=a+b', origin: 'http://app.test', status: 200, auth: `Bearer ${user}` },
+        { method: entry.method, path: entry.path, query: entry.query, origin: entry.origin, status: entry.status, tokenHash: entry.tokenHash, auth: entry.headers.authorization },
+        { method: 'POST', path: '/user/api-keys', query: 'label=a+b', origin: 'http://app.test', status: 200, tokenHash: tokenHash(user), auth: undefined },
       );
       node.requests()[0].status = 999; // a copy: the log is not changed
       assert.equal(node.requests()[0].status, 200);
