@@ -4,23 +4,14 @@
 // bytes on every run. Run: node --test estuary-user-node/test/
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 import { startNode } from '../src/index.mjs';
 import { fetchJson } from '../test-fixtures/http.mjs';
+import { startCommand, withNode } from '../test-fixtures/node.mjs';
 
 const START = '2030-01-02T03:04:05.123456789Z';
 const DAY_MS = 24 * 3_600_000;
 
-async function withNode(options, fn) {
-  const node = await startNode({ port: 0, ...options });
-  try {
-    return await fn(node);
-  } finally {
-    await node.close();
-  }
-}
 const call = (node, method, path, token, init = {}) => fetchJson(node.baseUrl + path, { method, headers: token ? { authorization: `Bearer ${token}` } : {}, ...init });
 const ctlClock = (node, body) =>
   fetchJson(`${node.baseUrl}/__test/clock`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -105,31 +96,9 @@ test('the control API: GET and POST /__test/clock', () =>
     assert.equal(node.clock.now().toISOString(), '2040-01-01T00:00:00.000Z');
   }));
 
-/** Starts the command (source tree) and returns its JSON line and a stop(). */
-async function command(args) {
-  const bin = fileURLToPath(new URL('../bin/estuary-user-node.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  let out = '';
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve();
-    });
-    exited.then(() => reject(new Error(`exited early: ${out}`)));
-  });
-  return {
-    line: JSON.parse(out),
-    stop: () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
 test('--seed + --now: byte-identical answers on every run', async () => {
   const run = async () => {
-    const node = await command(['--port', '0', '--quiet', '--seed', '9', '--now', '2030-01-01T00:00:00Z']);
+    const node = await startCommand(['--port', '0', '--quiet', '--seed', '9', '--now', '2030-01-01T00:00:00Z']);
     const { baseUrl, tokens } = node.line;
     const texts = [];
     try {
@@ -144,7 +113,7 @@ test('--seed + --now: byte-identical answers on every run', async () => {
       await get('GET', '/user/stats', tokens.expired);
       await get('DELETE', '/user/api-keys/x', tokens.user);
     } finally {
-      assert.equal(await node.stop(), 0);
+      assert.deepEqual(await node.stop(), { code: 0, signal: null });
     }
     return { tokens: node.line.tokens, texts };
   };

@@ -4,13 +4,13 @@
 //   node --test estuary-user-node/test/
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../bin/estuary-user-node.mjs', import.meta.url));
+import { BIN, startCommand } from '../test-fixtures/node.mjs';
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Whether something still answers at baseUrl. */
@@ -68,24 +68,12 @@ test('the parent shell exits: the node exits too; --detached keeps it serving', 
 
 /** Starts the command, waits for its JSON line, stops it; resolves with its stderr. */
 async function stderrOf(args) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d) => (err += d));
-  const exited = new Promise((r) => child.once('exit', r));
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve();
-    });
-    exited.then(() => reject(new Error(`exited early: ${err}`)));
-  });
-  const { baseUrl } = JSON.parse(out);
+  const node = await startCommand(args);
+  const { baseUrl } = node.line;
   // The banner is written right after the line; give the pipe a moment by asking the node once.
   await fetch(`${baseUrl}/nope`);
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0);
-  return { err, port: new URL(baseUrl).port, baseUrl };
+  assert.deepEqual(await node.stop(), { code: 0, signal: null });
+  return { err: node.stderr(), port: new URL(baseUrl).port, baseUrl };
 }
 
 test('the banner names the bind address; a non-loopback one gets a warning, even with --quiet', async () => {

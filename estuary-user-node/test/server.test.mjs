@@ -5,14 +5,13 @@
 
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 import { USAGE, UsageError, parseArgs } from '../src/cli.mjs';
 import { RateLimiter, TEST_TOKENS, isLoopback, startNode, tokenHash } from '../src/server.mjs';
 import { formatGoTimeString, formatRFC3339Nano, goJson, msToNs, nowNs, parseQuery, queryGet, strconvQuote, timeQuote } from '../src/go-compat.mjs';
 import { tryParseDuration } from '../src/go-duration.mjs';
 import { fetchJson } from '../test-fixtures/http.mjs';
+import { startCommand } from '../test-fixtures/node.mjs';
 
 const DEMO_TOKEN = 'EST11111111-2222-4333-8444-555555555555ARY';
 const T = TEST_TOKENS;
@@ -752,19 +751,10 @@ describe('control API', () => {
 });
 
 test('CLI (bin/, from the source tree): the JSON line with --fixtures and --token; exit 0 on SIGTERM', async () => {
-  const bin = fileURLToPath(new URL('../bin/estuary-user-node.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, '--port', '0', '--fixtures', '--quiet', '--token', DEMO_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const node = await startCommand(['--port', '0', '--fixtures', '--quiet', '--token', DEMO_TOKEN]);
+  let end;
   try {
-    let out = '';
-    await new Promise((resolve, reject) => {
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('\n')) resolve();
-      });
-      exited.then(() => reject(new Error(`exited early: ${out}`)));
-    });
-    const line = JSON.parse(out);
+    const { line } = node;
     assert.deepEqual(Object.keys(line), ['baseUrl', 'tokens']);
     assert.match(line.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(line.tokens.user, T.full);
@@ -772,7 +762,7 @@ test('CLI (bin/, from the source tree): the JSON line with --fixtures and --toke
     const r = await fetch(`${line.baseUrl}/user/stats`, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } });
     assert.equal(r.status, 200);
   } finally {
-    child.kill('SIGTERM');
+    end = await node.stop();
   }
-  assert.deepEqual(await exited, { code: 0, signal: null });
+  assert.deepEqual(end, { code: 0, signal: null });
 });

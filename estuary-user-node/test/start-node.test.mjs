@@ -6,16 +6,7 @@ import assert from 'node:assert/strict';
 
 import { isLoopback, startNode, tokenHash } from '../src/index.mjs';
 import { fetchJson } from '../test-fixtures/http.mjs';
-
-/** Starts a node for one test and always closes it. */
-async function withNode(options, fn) {
-  const node = await startNode({ port: 0, ...options });
-  try {
-    return await fn(node);
-  } finally {
-    await node.close();
-  }
-}
+import { withNode } from '../test-fixtures/node.mjs';
 
 async function call(node, method, path, token, init = {}) {
   const headers = token === undefined ? {} : { authorization: `Bearer ${token}` };
