@@ -102,7 +102,7 @@ export interface FaultSpec {
   path?: string;
   /** How many matching requests it applies to. Default 1. */
   count?: number;
-  /** The answer's status (100..599). Default 200 when `body` or `json` is given. */
+  /** The answer's status (200..599). Default 200 when `body` or `json` is given. */
   status?: number;
   /** The answer's body, verbatim (`text/plain; charset=utf-8` unless `headers` sets a Content-Type). */
   body?: string;

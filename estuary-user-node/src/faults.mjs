@@ -112,7 +112,11 @@ export function normalizeFault(b) {
   } else if (b.cors === false) {
     throw new BadInput('"cors": false needs an answer of the fault\'s own (status, body, json or a preset)');
   }
-  f.spec = structuredClone(b); // echoed by faults() and GET /__test/faults
+  try {
+    f.spec = structuredClone(b); // echoed by faults() and GET /__test/faults
+  } catch {
+    throw new BadInput('fault must be plain data (JSON values)');
+  }
   return f;
 }
 
