@@ -67,8 +67,12 @@ node --test tests/scripts/
 
 echo "== wasm suite in headless Chromium, headless Firefox and Node (server on $ESTUARY_TEST_URL)"
 # The estuary-user-node command (node_modules/.bin, linked by npm ci) with the suite's fixed
-# test users; it prints one JSON line on stdout when it is ready.
-estuary-user-node --fixtures --quiet --port "$PORT" > target/test-server.log 2>&1 &
+# test users; it prints one JSON line on stdout when it is ready. The browsers' test page
+# drives the node's control API from its own origin, which the node must be told (it refuses
+# every other page): the runner serves that page on a free port named here.
+PAGE_PORT=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$PAGE_PORT"
+estuary-user-node --fixtures --quiet --port "$PORT" --control-origin "http://127.0.0.1:$PAGE_PORT" > target/test-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
