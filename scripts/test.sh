@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: lint, native unit tests, the local server's
-# own tests, the packed package in every runtime and under Jest, Vitest and node:test, the behaviour suite on the packed package in
-# Node, headless Chromium and headless Firefox, and the wasm suite in the same three against
-# that server. pkg/ is built once, here, and every test that loads it uses that build.
+# own tests, the packed package in every runtime and under Jest, Vitest and node:test, the
+# behaviour suite on the packed package in Node, headless Chromium and headless Firefox, and
+# the wasm suite in the same three against that server. pkg/ is built once, here, and every
+# test that loads it uses that build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh test
