@@ -19,6 +19,9 @@ cargo clippy --workspace --all-targets --all-features -- -D warnings
 echo "== native unit and property tests"
 cargo test
 
+echo "== the vendored gloo-net is crates.io's 0.7.0 plus third_party/gloo-net/PATCH.md (tests/vendored/)"
+node --test tests/vendored/
+
 echo "== rustdoc without warnings; the doc examples and examples/ compile for wasm32"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --features js
 cargo test --doc --target wasm32-unknown-unknown

@@ -32,6 +32,8 @@ pub enum ErrorKind {
     Aborted,
     /// A 2xx answer whose body is not what the endpoint returns.
     Decode,
+    /// `fetch` resolved with something that is not a `Response`: usually a fetch mock.
+    InvalidResponse,
 }
 
 impl ErrorKind {
@@ -49,6 +51,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Aborted => "aborted",
             ErrorKind::Decode => "decode",
+            ErrorKind::InvalidResponse => "invalid_response",
         }
     }
 
@@ -152,6 +155,12 @@ pub enum Error {
         /// What could not be decoded.
         message: String,
     },
+    /// `fetch` resolved with something that is not a `Response` (no platform `fetch` does:
+    /// usually a fetch mock). Not retried.
+    InvalidResponse {
+        /// What happened, with the likely cause.
+        message: String,
+    },
 }
 
 impl Error {
@@ -170,6 +179,7 @@ impl Error {
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Aborted { .. } => ErrorKind::Aborted,
             Error::Decode { .. } => ErrorKind::Decode,
+            Error::InvalidResponse { .. } => ErrorKind::InvalidResponse,
         }
     }
 
@@ -206,12 +216,14 @@ impl Error {
         }
     }
 
-    /// Appends a sentence to the message of a network, timeout, abort or decode error.
+    /// Appends a sentence to the message of a network, timeout, abort, decode or
+    /// invalid-response error.
     pub(crate) fn with_note(mut self, note: &str) -> Error {
         match &mut self {
             Error::Network { message, .. }
             | Error::Timeout { message, .. }
-            | Error::Aborted { message, .. } => {
+            | Error::Aborted { message, .. }
+            | Error::InvalidResponse { message } => {
                 message.push(' ');
                 message.push_str(note);
             }
@@ -238,7 +250,8 @@ impl Error {
             Error::InvalidInput { message }
             | Error::Network { message, .. }
             | Error::Timeout { message, .. }
-            | Error::Aborted { message, .. } => message.clone(),
+            | Error::Aborted { message, .. }
+            | Error::InvalidResponse { message } => message.clone(),
             Error::Status {
                 status,
                 reason,

@@ -120,17 +120,18 @@ impl Connection {
             })?;
         // Never `Debug`-format a gloo-net `Request` or `Headers`: they print `Authorization`.
         //
-        // `send()` has two preconditions (README, "Errors"): `fetch` rejects only with an
-        // `Error` (else gloo-net reaches `unreachable!`): the platform's `fetch` does, and
-        // the signal it sees is this call's own, always aborted with an `Error`; and it
-        // resolves with a `Response` (else gloo-net panics), which only a broken `fetch` mock
-        // breaks.
+        // gloo-net is patched (third_party/gloo-net/PATCH.md) so that nothing `fetch` does
+        // panics: a rejection with anything (another realm's `TypeError` under Jest or
+        // Vitest's vm pools, a string) is a `JsError` with its `name` and `message`, and a
+        // value that is not a `Response` is its one `GlooError`.
         let response = match Request::from(request_js).send().await {
             Ok(response) => response,
-            Err(rejection) => {
-                let (name, message) = rejection_text(rejection);
-                return Err(self.failed(cancel, &name, message, request).into());
+            Err(gloo_net::Error::JsError(error)) => {
+                return Err(self
+                    .failed(cancel, &error.name, error.message, request)
+                    .into());
             }
+            Err(_) => return Err(self.not_a_response(cancel, request).into()),
         };
         if !response.ok() {
             // Read only where it matters: on the statuses that are retried.
@@ -169,6 +170,23 @@ impl Connection {
             })
         })?;
         Ok((status, json))
+    }
+
+    /// The error of a try whose `fetch` resolved with something that is not a `Response`
+    /// (the cancellation's, if the call was cancelled meanwhile). No platform `fetch` does
+    /// that, so it is not retried: the next try would get the same.
+    fn not_a_response(&self, cancel: &mut CallSignal, request: &Prepared) -> Error {
+        if let Some(cause) = cancel.cause() {
+            return cancel.error(cause);
+        }
+        Error::InvalidResponse {
+            message: cat!(
+                "fetch resolved with a value that is not a Response during ",
+                request.what,
+                ". Likely cause: a fetch mock that returns a plain object; make it return a \
+                 Response, e.g. new Response(JSON.stringify(body), { status: 200 })"
+            ),
+        }
     }
 
     /// The error of a try whose `fetch` or body read was rejected: the cancellation's, if
@@ -220,16 +238,6 @@ impl Connection {
                  origin)"
             ),
         }
-    }
-}
-
-/// The `name` and `message` gloo-net kept of a rejection.
-#[allow(unreachable_patterns)] // gloo-net's `json` feature adds a variant, if any crate enables it
-fn rejection_text(rejection: gloo_net::Error) -> (String, String) {
-    match rejection {
-        gloo_net::Error::JsError(error) => (error.name, error.message),
-        gloo_net::Error::GlooError(message) => ("Error".into(), message),
-        _ => ("Error".into(), String::new()),
     }
 }
 

@@ -87,7 +87,9 @@ export interface UserExport {
  * - `network`: `fetch` failed, or the connection died while the body was read.
  * - `timeout`: no complete answer within `timeoutMs`.
  * - `aborted`: the caller's `signal` fired.
- * - `decode`: a 2xx answer whose body is not what the endpoint returns. */
+ * - `decode`: a 2xx answer whose body is not what the endpoint returns.
+ * - `invalid_response`: `fetch` resolved with something that is not a `Response` (usually a
+ *   fetch mock that returns a plain object); not retried. */
 export type EstuaryErrorKind =
   | "invalid_input"
   | "unauthorized"
@@ -99,7 +101,8 @@ export type EstuaryErrorKind =
   | "network"
   | "timeout"
   | "aborted"
-  | "decode";
+  | "decode"
+  | "invalid_response";
 
 /** Every error this package throws or rejects with: a real `Error` with a stack. Use
  * `isEstuaryError(e)` across realms, where `instanceof` fails. Optional fields are absent

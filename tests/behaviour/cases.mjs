@@ -356,12 +356,51 @@ export const CASES = [
     group: 'faults',
     name: 'a missing fetch is invalid_input, nothing is sent, and the module keeps working',
     async run(ctx) {
-      // A fetch that gives no Response, or rejects with something that is not an Error, is a
-      // broken environment (a mock): gloo-net's send() panics there, and the README says so.
       const error = await ctx.withFetch(() => undefined, () => ctx.rejection(ctx.user().getStats()));
       assert.match(ctx.expectKind(error, 'invalid_input').message, /no fetch/);
       await worksAfter(ctx);
       assert.equal((await ctx.requests()).length, 1, 'only the call that worked was sent');
+    },
+  },
+  {
+    group: 'faults',
+    name: 'a fetch that rejects with a non-Error (another realm\'s error, a string, undefined) or throws is network, and the module keeps working',
+    async run(ctx) {
+      // What the patched gloo-net (third_party/gloo-net/PATCH.md) turns into a rejection
+      // instead of `unreachable!`: a `vm` realm's `TypeError` is not `instanceof Error` here,
+      // which an object with the same two fields reproduces in every runtime.
+      const foreign = { name: 'TypeError', message: 'fetch failed' };
+      for (const [makeFetch, name, message] of [
+        [() => async () => Promise.reject(foreign), 'TypeError', 'fetch failed'],
+        [() => async () => Promise.reject('offline'), 'Error', 'offline'],
+        [() => async () => Promise.reject(undefined), 'Error', 'fetch failed'],
+        [() => () => { throw foreign; }, 'TypeError', 'fetch failed'],
+      ]) {
+        const error = await ctx.withFetch(makeFetch, () => ctx.rejection(ctx.user().getStats({ maxRetries: 0 })));
+        ctx.expectKind(error, 'network');
+        assert.ok(error.cause instanceof Error, 'the cause is an Error of this realm');
+        assert.equal(error.cause.name, name, 'the cause keeps the name');
+        assert.equal(error.cause.message, message, 'the cause keeps the message');
+        await worksAfter(ctx);
+      }
+    },
+  },
+  {
+    group: 'faults',
+    name: 'a fetch that resolves a plain object is invalid_response, names a fetch mock, is not retried, and the module keeps working',
+    async run(ctx) {
+      let calls = 0;
+      const mock = () => async () => (calls++, { ok: true, status: 200, json: async () => ({ totalSize: 1, numPins: 1 }) });
+      const error = await ctx.withFetch(mock, () => ctx.rejection(ctx.user().getStats({ maxRetries: 3 })));
+      assert.match(ctx.expectKind(error, 'invalid_response').message, /not a Response.*fetch mock/);
+      assert.equal(calls, 1, 'not retried');
+      // The same from a fetch that returns its object without a promise, and on a create.
+      const sync = await ctx.withFetch(() => () => ({ ok: true }), () => ctx.rejection(ctx.user().listApiKeys()));
+      ctx.expectKind(sync, 'invalid_response');
+      const create = await ctx.withFetch(mock, () => ctx.rejection(ctx.user().createApiKey()));
+      ctx.expectKind(create, 'invalid_response');
+      await worksAfter(ctx);
+      assert.equal((await ctx.requests()).length, 1, 'only the call that worked reached the node');
     },
   },
   {

@@ -122,10 +122,55 @@ pub(super) async fn with_fetch<F: std::future::Future<Output = Result<JsValue, J
     result
 }
 
-// A `fetch` that resolves with something that is not a `Response`, or rejects with something
-// that is not an `Error`, is a broken environment (a mock): gloo-net's `send()` panics there,
-// and the README says so and points test authors to the local node. A missing `fetch` is
-// checked before sending.
+// Whatever `fetch` does, the call settles and the module keeps working: gloo-net is patched
+// (third_party/gloo-net/PATCH.md) where 0.7.0 panicked. A missing `fetch` is checked before
+// sending.
+
+#[wasm_bindgen_test]
+async fn a_fetch_rejecting_with_a_non_error_is_network_and_the_next_call_works() {
+    reset().await;
+    // A `vm` realm's `TypeError` is not `instanceof Error` here; neither is this object.
+    for (fake, name, message) in [
+        (
+            "return () => Promise.reject({ name: 'TypeError', message: 'fetch failed' })",
+            "TypeError",
+            "fetch failed",
+        ),
+        ("return () => Promise.reject('offline')", "Error", "offline"),
+        ("return () => { throw undefined; }", "Error", "fetch failed"),
+    ] {
+        let result = with_fetch(fake, || {
+            settle(client(TOKEN).get_stats(obj(&[("maxRetries", 0.into())])))
+        })
+        .await;
+        let error = expect_kind(result.unwrap_err(), "network");
+        let cause = Reflect::get(&error, &"cause".into()).unwrap();
+        assert!(cause.is_instance_of::<js_sys::Error>(), "{fake}");
+        assert_eq!(text(&cause, "name"), name, "{fake}");
+        assert_eq!(text(&cause, "message"), message, "{fake}");
+        works_after().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_fetch_resolving_a_plain_object_is_invalid_response_and_not_retried() {
+    reset().await;
+    let result = with_fetch(
+        "let n = 0; globalThis.__fetchCalls = () => n; \
+         return async () => (n++, { ok: true, status: 200, json: async () => ({}) })",
+        || settle(client(TOKEN).get_stats(obj(&[("maxRetries", 3.into())]))),
+    )
+    .await;
+    let error = expect_kind(result.unwrap_err(), "invalid_response");
+    assert!(text(&error, "message").contains("fetch mock"));
+    assert_eq!(fetch_calls(), 1, "not retried");
+    works_after().await;
+    assert_eq!(
+        requests().await.len(),
+        1,
+        "only the call that worked was sent"
+    );
+}
 
 #[wasm_bindgen_test]
 async fn a_missing_fetch_is_invalid_input_and_the_next_call_works() {

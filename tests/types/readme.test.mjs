@@ -19,9 +19,11 @@ test("the README's quick start is readme-example.ts, which tsc checks", () => {
   assert.equal(block[1], example);
 });
 
-test('the README stays a user\'s README: at most 15,000 bytes, the two commands first', () => {
+// The README is the npm page and holds each tested setup (bundlers, frameworks, test runners,
+// runtimes, Rust) exactly as tested; contributor material belongs in CONTRIBUTING.md.
+test('the README stays a user\'s README: at most 26,000 bytes, the two commands first', () => {
   const readme = readFileSync(join(ROOT, 'README.md'));
-  assert.ok(readme.length <= 15_000, `${readme.length} bytes`);
+  assert.ok(readme.length <= 26_000, `${readme.length} bytes`);
   const text = readme.toString('utf8');
   assert.ok(text.indexOf('bash scripts/demo.sh') < text.indexOf('## Install'));
   assert.ok(text.includes('bash scripts/test.sh'));
