@@ -33,25 +33,37 @@ export const CASES = [
     },
   },
   {
-    name: 'a fetch that rejects with a string gives an EstuaryError; the next call works',
+    name: 'a fetch that rejects with a string is a network EstuaryError; the next call works',
     run: async (ctx) => {
-      const e = await withFetch(ctx, async () => Promise.reject('offline'), (user) => user.getStats());
+      const reject = async () => Promise.reject('offline');
+      const e = await rejection(ctx, withFetch(ctx, reject, (user) => user.getStats({ maxRetries: 0 })));
       assert.equal(e.kind, 'network');
+      assert.equal(e.cause?.message, 'offline', 'the rejected value is kept in cause');
       await nextCallWorks(ctx);
     },
   },
   {
-    name: 'a plain-object fetch mock gives an EstuaryError naming the mock, not retried; the next call works',
+    name: 'a plain-object fetch mock is an invalid_response EstuaryError naming the mock, not retried; the next call works',
     run: async (ctx) => {
       let calls = 0;
       const mock = async () => {
         calls += 1;
         return { ok: true, status: 200, json: async () => ({}) };
       };
-      const e = await withFetch(ctx, mock, (user) => user.getStats());
-      assert.notEqual(e.kind, 'network');
-      assert.match(e.message, /fetch mock/i);
+      const e = await rejection(ctx, withFetch(ctx, mock, (user) => user.getStats({ maxRetries: 2 })));
+      assert.equal(e.kind, 'invalid_response');
+      assert.match(e.message, /not a Response.*fetch mock/);
       assert.equal(calls, 1, 'a mock that answers a non-Response is not tried again');
+      await nextCallWorks(ctx);
+    },
+  },
+  {
+    name: 'a fetch mock that returns a Response is read like the node\'s answer; the next call works',
+    run: async (ctx) => {
+      const body = JSON.stringify({ totalSize: 42, numPins: 1 });
+      const mock = async () => new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+      const stats = await withFetch(ctx, mock, (user) => user.getStats());
+      assert.deepEqual({ totalSize: stats.totalSize, numPins: stats.numPins }, { totalSize: 42, numPins: 1 });
       await nextCallWorks(ctx);
     },
   },
@@ -82,12 +94,12 @@ async function nextCallWorks(ctx) {
   assert.deepEqual({ totalSize: stats.totalSize, numPins: stats.numPins }, TEST_STATS);
 }
 
-/** Runs `call` on a client of the node with `fetch` replaced by `mock`; resolves with its EstuaryError. */
+/** Runs `call` on a client of the node with `fetch` replaced by `mock`, then puts the real one back. */
 async function withFetch(ctx, mock, call) {
-  const user = new ctx.EstuaryUser({ token: ctx.node.tokens.user, baseUrl: ctx.node.baseUrl, maxRetries: 2 });
+  const user = new ctx.EstuaryUser({ token: ctx.node.tokens.user, baseUrl: ctx.node.baseUrl });
   globalThis.fetch = mock;
   try {
-    return await rejection(ctx, call(user));
+    return await call(user);
   } finally {
     globalThis.fetch = ctx.realFetch;
   }
