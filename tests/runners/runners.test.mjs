@@ -115,3 +115,20 @@ test(`node:test (Node ${process.versions.node})`, async () => {
     report: (out) => tapReport(out.stdout),
   });
 });
+
+// README "Testing your app" states each setup exactly as these runs use it.
+test('the README shows the Jest config, the scripts and the pools that ran here', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const jestConfig = readFileSync(join(HERE, 'jest', 'jest.config.js'), 'utf8').replace(/^(\/\/.*\n)+/, '');
+  assert.ok(readme.includes(jestConfig.replace(/^(?=.)/gm, '  ')), 'jest.config.js, as a list item\'s code block');
+  // The prose, with its line breaks and list indentation as single spaces.
+  const prose = readme.replace(/\s+/g, ' ');
+  const script = (runner) => JSON.parse(readFileSync(join(HERE, runner, 'package.json'), 'utf8')).scripts.test;
+  for (const phrase of [
+    `"test": "${script('jest')}"`,
+    `\`${script('vitest')}\` in every pool: \`forks\` (the default)`,
+    ...VITEST_POOLS.slice(1).map((pool) => `\`--pool=${pool}\``),
+  ]) {
+    assert.ok(prose.includes(phrase), phrase);
+  }
+});
