@@ -82,24 +82,30 @@ async function check(label, { cmd, args, cwd, env, report }) {
   );
 }
 
-test('Jest 30, ESM (NODE_OPTIONS=--experimental-vm-modules), testEnvironment node', async () => {
-  const cwd = projects.jest;
-  await check('jest', {
-    cmd: process.execPath,
-    args: [join(cwd, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--json', '--outputFile=results.json'],
-    cwd,
-    env: { NODE_OPTIONS: '--experimental-vm-modules' },
-    report: () => jsonReport(join(cwd, 'results.json')),
-  });
-});
+// Jest and node:test under each Node line apps test on (the pinned binaries of test-tools,
+// whichever Node runs this file); Vitest 5 asks for Node 22, which also runs its workers.
+const NODES = { 20: BIN.node20, 22: BIN.node22 };
 
-// Vitest 5 asks for Node 22: the pinned Node 22 of test-tools runs it (and its workers).
+for (const [major, node] of Object.entries(NODES)) {
+  test(`Jest 30, ESM (NODE_OPTIONS=--experimental-vm-modules), testEnvironment node, Node ${major}`, async () => {
+    const cwd = projects.jest;
+    const results = `results-node${major}.json`;
+    await check(`jest (Node ${major})`, {
+      cmd: node,
+      args: [join(cwd, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--json', `--outputFile=${results}`],
+      cwd,
+      env: { NODE_OPTIONS: '--experimental-vm-modules' },
+      report: () => jsonReport(join(cwd, results)),
+    });
+  });
+}
+
 for (const pool of VITEST_POOLS) {
-  test(`Vitest, pool ${pool} (Node 22)`, async () => {
+  test(`Vitest 5, pool ${pool}, Node 22`, async () => {
     const cwd = projects.vitest;
     const results = `results-${pool}.json`;
     await check(`vitest --pool=${pool}`, {
-      cmd: BIN.node22,
+      cmd: NODES[22],
       args: [join(cwd, 'node_modules', 'vitest', 'vitest.mjs'), 'run', `--pool=${pool}`, '--reporter=default', '--reporter=json', `--outputFile.json=${results}`],
       cwd,
       report: () => jsonReport(join(cwd, results)),
@@ -107,14 +113,16 @@ for (const pool of VITEST_POOLS) {
   });
 }
 
-test(`node:test (Node ${process.versions.node})`, async () => {
-  await check('node --test', {
-    cmd: process.execPath,
-    args: ['--test', '--test-reporter=tap', 'estuary.spec.js'],
-    cwd: projects['node-test'],
-    report: (out) => tapReport(out.stdout),
+for (const [major, node] of Object.entries(NODES)) {
+  test(`node:test, Node ${major}`, async () => {
+    await check(`node --test (Node ${major})`, {
+      cmd: node,
+      args: ['--test', '--test-reporter=tap', 'estuary.spec.js'],
+      cwd: projects['node-test'],
+      report: (out) => tapReport(out.stdout),
+    });
   });
-});
+}
 
 // README "Testing your app" states each setup exactly as these runs use it.
 test('the README shows the Jest config, the scripts and the pools that ran here', () => {
