@@ -1,6 +1,6 @@
 // The test-runner matrix: an app's tests of estuary-user under the runners apps use: Jest 30 in
-// ESM mode (node environment), Vitest in each of its pools (forks, threads, vmThreads, vmForks)
-// and node:test. Each runner is a project of its own here (package.json with exact versions,
+// ESM mode (node environment) and node:test on Node 20 and 22, Vitest 5 in each of its pools
+// (forks, threads, vmThreads, vmForks) on Node 22. Each runner is a project of its own here (package.json with exact versions,
 // package-lock.json, its config, one estuary.spec.js running ./cases.mjs), copied to a temp
 // folder, installed with `npm ci`, then given estuary-user and estuary-user-node from their
 // npm pack tarballs. Each run is a child process with a timeout: it must exit 0, report every
