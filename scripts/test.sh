@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: lint, native unit tests, the local server's
-# own tests, the packed package in every runtime, the behaviour suite on the packed package in
-# Node, headless Chromium and headless Firefox, and the wasm suite in the same three against
-# that server. pkg/ is built once, here, and every test that loads it uses that build.
+# own tests, the packed package in every runtime and under Jest, Vitest and node:test, the
+# behaviour suite on the packed package in Node, headless Chromium and headless Firefox, and
+# the wasm suite in the same three against that server. pkg/ is built once, here, and every
+# test that loads it uses that build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh test
@@ -52,6 +53,9 @@ node --test tests/runtimes/
 
 echo "== the behaviour suite on the files npm pack ships, in Node, headless Chromium and headless Firefox (tests/behaviour/)"
 node --test tests/behaviour/
+
+echo "== an app's tests of the packed package under Jest 30 (ESM), Vitest (forks, threads, vmThreads, vmForks) and node:test (tests/runners/)"
+node --test tests/runners/
 
 echo "== benchmark smoke run (bench/run.mjs --quick: every section, few iterations; the size budget is enforced)"
 node bench/run.mjs --quick
