@@ -19,7 +19,8 @@ export RUSTFLAGS="${RUSTFLAGS:-}$remap --remap-path-prefix=$PWD=estuary-user"
 # wasm/ is the cdylib-only crate, so the release profile's LTO applies (docs/toolchain.md, trap 4).
 wasm-pack --log-level warn build wasm --target web --release --mode no-install \
   --out-dir ../pkg --out-name estuary_user
-node scripts/package.mjs
 # Short import/export names (binaryen), no producers/target_features sections (wasm-opt) and a
 # glue minified and renamed to match by esbuild: −4.8 KB gzip (docs/benchmarks.md, "Size").
 node scripts/minify.mjs
+# package.json, the Node and inline entries (the latter carries the minified .wasm) and the types.
+node scripts/package.mjs

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Tests the npm package in pkg/ the way its users get it (tests/package/): the package.json
-# fields, the public .d.ts (no `any`, exact Promise types), `npm pack` + install into a Node
-# project calling the local test node, and a Vite app built from the packed tarball running in
-# headless Chromium. The web target from a plain page is covered by tests/e2e/.
+# fields, the public .d.ts (no `any`, exact Promise types), how each entry loads the .wasm
+# (entries.test.mjs), `npm pack` + install into a Node project calling the local test node, a
+# TypeScript app under the three settings the README names (typescript.test.mjs), publint and
+# @arethetypeswrong/cli on the tarball (linters.test.mjs), and a Vite app built from the packed
+# tarball running in headless Chromium. The web target from a plain page is covered by tests/e2e/.
 # Needs pkg/ built by scripts/build-pkg.sh and `source scripts/setup.sh` (npm, vite,
 # playwright-core, Debian's chromium). Every test starts its own server on a free port.
 set -euo pipefail

@@ -24,6 +24,8 @@ node --test tests/vendored/
 
 echo "== rustdoc without warnings; the doc examples and examples/ compile for wasm32"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --features js
+# What docs.rs builds ([package.metadata.docs.rs]: wasm32, default features).
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown
 cargo test --doc --target wasm32-unknown-unknown
 cargo build --examples --target wasm32-unknown-unknown
 
@@ -36,19 +38,23 @@ if grep -E '^(tests|www|bench|scripts|\.ci|test-tools|estuary-user-node|pkg|wasm
 fi
 cargo publish --dry-run -p estuary-user --allow-dirty
 
+echo "== a Rust app on the oldest (wasm-bindgen 0.2.114) and on the newest wasm-bindgen the crate accepts, checked for wasm32 (tests/rust-apps/)"
+bash tests/rust-apps/check.sh
+
 echo "== package build (web target) and its TypeScript types (tsc --strict)"
 bash scripts/build-pkg.sh
 tsc -p tests/types                       # lib ESNext + DOM, no skipLibCheck
 tsc -p tests/types/tsconfig.es2022.json  # lib ES2022 + DOM, no skipLibCheck
 node --test tests/types/                 # the README's quick start is what tsc checked; its size
-printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes\n' \
+printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes, inline.js (estuary-user/inline) %s / %s bytes\n' \
   "$(wc -c < pkg/estuary_user_bg.wasm)" "$(gzip -9c pkg/estuary_user_bg.wasm | wc -c)" \
-  "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)"
+  "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)" \
+  "$(wc -c < pkg/inline.js)" "$(gzip -9c pkg/inline.js | wc -c)"
 
-echo "== the npm package as Node, Vite and TypeScript users install it (tests/package/)"
+echo "== the npm package as Node, Vite and TypeScript users install it: entries, TypeScript matrix, publint, attw (tests/package/)"
 bash scripts/test-package.sh
 
-echo "== the packed package in Node 18/20/22, Deno, Bun, workerd and a Chromium module Worker (tests/runtimes/)"
+echo "== the packed package in Node 18/20/22 (and require() in 20/22), Deno, Bun, workerd and a Chromium module Worker; the inline entry in Node 18, Deno and Bun (tests/runtimes/)"
 node --test tests/runtimes/
 
 echo "== the behaviour suite on the files npm pack ships, in Node, headless Chromium and headless Firefox (tests/behaviour/)"

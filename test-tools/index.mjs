@@ -15,4 +15,9 @@ export const BIN = {
   bun: join(MODULES, '.bin', 'bun'),
   workerd: join(MODULES, '.bin', 'workerd'),
   tsc: join(MODULES, 'typescript', 'bin', 'tsc'),
+  attw: join(MODULES, '.bin', 'attw'),
+  publint: join(MODULES, '.bin', 'publint'),
 };
+
+/** @types/node's folder: the TypeScript matrix's Node project (no DOM lib) uses it as its typeRoots. */
+export const TYPE_ROOTS = join(MODULES, '@types');

@@ -1,6 +1,6 @@
 // Shared helpers of the package tests (not a test file: `node --test` only runs *.test.mjs).
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
@@ -31,6 +31,10 @@ export const EXPECTED_TARBALL_FILES = [
   'estuary_user.d.ts',
   'estuary_user.js',
   'estuary_user_bg.wasm',
+  'estuary_user_bg.wasm.d.ts',
+  'inline.d.ts',
+  'inline.js',
+  'node.d.ts',
   'node.js',
   'package.json',
 ];
@@ -47,7 +51,7 @@ export const CHROMIUM_ARGS = [
 
 /** Fails the whole file early, with a useful message, when pkg/ was not built by build-pkg.sh. */
 export function requireBuiltPackage() {
-  for (const f of ['package.json', 'node.js', 'estuary_user.js', 'estuary_user_bg.wasm', 'estuary_user.d.ts']) {
+  for (const f of ['package.json', 'node.js', 'inline.js', 'estuary_user.js', 'estuary_user_bg.wasm', 'estuary_user.d.ts']) {
     if (!existsSync(join(PKG, f))) {
       throw new Error(`pkg/${f} is missing: build the package with \`bash scripts/build-pkg.sh\` first`);
     }
@@ -138,6 +142,21 @@ export async function installLocked(dir) {
 /** `npm install`s the tarballs into the Node project at `dir` (which has a package.json). */
 export async function installTarball(dir, ...tarballs) {
   await run('npm', ['install', ...tarballs, ...NPM_QUIET], { cwd: dir, timeoutMs: 120_000 });
+}
+
+/**
+ * A fresh ESM Node project `dir/name` holding `files` (file name → text), with `npm pack` of
+ * pkg/ (packed into `dir`) installed. Resolves with the project's path and the pack's details.
+ */
+export async function consumerProject(dir, name, files = {}) {
+  mkdirSync(dir, { recursive: true });
+  const pack = await packPackage(dir);
+  const project = join(dir, name);
+  mkdirSync(project);
+  writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name, private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(project, file), text);
+  await installTarball(project, pack.tarball);
+  return { project, pack };
 }
 
 /**

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { PKG, ROOT, requireBuiltPackage, run, tempDir } from './helpers.mjs';
+import { EXPECTED_TARBALL_FILES, PKG, ROOT, requireBuiltPackage, run, tempDir } from './helpers.mjs';
 
 const manifest = requireBuiltPackage();
 
@@ -46,14 +46,15 @@ test('ESM, side-effect free, Node 18+', () => {
   assert.deepEqual(manifest.engines, { node: '>=18' });
 });
 
-test('exports: types first, then node, then default; the .wasm and package.json', () => {
+test('exports: node (with its types) first, then types, then default; the inline entry, the typed .wasm and package.json', () => {
   const root = manifest.exports?.['.'];
   assert.ok(root && typeof root === 'object', 'exports["."] is a conditions object');
-  assert.deepEqual(Object.keys(root), ['types', 'node', 'default'], 'condition order matters: types first, default last');
-  assert.deepEqual(root, { types: './estuary_user.d.ts', node: './node.js', default: './estuary_user.js' });
-  assert.equal(manifest.exports['./estuary_user_bg.wasm'], './estuary_user_bg.wasm');
+  assert.deepEqual(Object.keys(root), ['node', 'types', 'default'], 'condition order matters: node (TypeScript takes it under nodenext) first, default last');
+  assert.deepEqual(root, { node: { types: './node.d.ts', default: './node.js' }, types: './estuary_user.d.ts', default: './estuary_user.js' });
+  assert.deepEqual(manifest.exports['./inline'], { types: './inline.d.ts', default: './inline.js' });
+  assert.deepEqual(manifest.exports['./estuary_user_bg.wasm'], { types: './estuary_user_bg.wasm.d.ts', default: './estuary_user_bg.wasm' });
   assert.equal(manifest.exports['./package.json'], './package.json');
-  assert.deepEqual(Object.keys(manifest.exports), ['.', './estuary_user_bg.wasm', './package.json']);
+  assert.deepEqual(Object.keys(manifest.exports), ['.', './inline', './estuary_user_bg.wasm', './package.json']);
   assert.equal(manifest.main, './node.js');
   assert.equal(manifest.module, './estuary_user.js');
   assert.equal(manifest.types, './estuary_user.d.ts');
@@ -62,10 +63,11 @@ test('exports: types first, then node, then default; the .wasm and package.json'
 test('"files" lists exactly what is needed, and every file is in pkg/', () => {
   assert.deepEqual(
     [...manifest.files].filter((f) => f !== 'snippets/').sort(),
-    ['CHANGELOG.md', 'LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'estuary_user.d.ts', 'estuary_user.js', 'estuary_user_bg.wasm', 'node.js'],
+    EXPECTED_TARBALL_FILES.filter((f) => f !== 'package.json'),
   );
   for (const f of manifest.files) assert.ok(existsSync(join(PKG, f)), `pkg/${f} exists`);
-  for (const target of [manifest.main, manifest.module, manifest.types, ...Object.values(manifest.exports['.']), manifest.exports['./estuary_user_bg.wasm']]) {
+  const targets = ['.', './inline', './estuary_user_bg.wasm'].flatMap((subpath) => Object.values(manifest.exports[subpath])).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
+  for (const target of [manifest.main, manifest.module, manifest.types, ...targets]) {
     const file = target.replace(/^\.\//, '');
     assert.ok(manifest.files.includes(file), `${target} is in "files"`);
   }
@@ -111,4 +113,14 @@ test('scripts/package.mjs is idempotent and fails loudly on a missing input', as
   } finally {
     tmp.remove();
   }
+});
+
+test("package.mjs patches the glue's one `instanceof WebAssembly.Module`, or fails the build", async () => {
+  const { acceptForeignModules } = await import('../../scripts/package.mjs');
+  const tag = 'Object.prototype.toString.call(m)==="[object WebAssembly.Module]"';
+  assert.equal(acceptForeignModules('if(!(m instanceof WebAssembly.Module))m=new WebAssembly.Module(m)'), `if(!(${tag}))m=new WebAssembly.Module(m)`);
+  assert.equal(acceptForeignModules(`if(!(${tag}))x()`), `if(!(${tag}))x()`, 'idempotent');
+  assert.throws(() => acceptForeignModules('new WebAssembly.Module(m)'), /no `instanceof WebAssembly\.Module` test/);
+  assert.throws(() => acceptForeignModules('a instanceof WebAssembly.Module;b instanceof WebAssembly.Module'), /2 `instanceof WebAssembly\.Module` tests/);
+  assert.match(readFileSync(join(PKG, 'estuary_user.js'), 'utf8'), /Object\.prototype\.toString\.call\(\w+\)==="\[object WebAssembly\.Module\]"/, 'the shipped glue has the tag test');
 });

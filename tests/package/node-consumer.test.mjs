@@ -1,24 +1,22 @@
 // The package as a Node user gets it: `npm pack` pkg/, install the tarball into a fresh Node
-// project, import it by name and call the local Estuary-compatible node. Also type-checks a
-// TypeScript consumer against the installed package (resolution through `exports`).
+// project, import it by name and call the local Estuary-compatible node. (TypeScript consumers:
+// typescript.test.mjs.)
 //
 //   node --test tests/package/      (needs pkg/ built by scripts/build-pkg.sh)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { startNode } from 'estuary-user-node';
 import {
   EXPECTED_TARBALL_FILES,
-  ROOT,
   TEST_KEY_COUNT,
   TEST_STATS,
   TEST_TOKEN,
   WRONG_TOKEN,
-  installTarball,
-  packPackage,
+  consumerProject,
   requireBuiltPackage,
   run,
   tempDir,
@@ -34,14 +32,7 @@ before(async () => {
   manifest = requireBuiltPackage();
   server = await startNode({ port: 0, fixtures: true });
   tmp = tempDir('node');
-  pack = await packPackage(tmp.dir);
-  project = join(tmp.dir, 'project');
-  mkdirSync(project);
-  writeFileSync(
-    join(project, 'package.json'),
-    `${JSON.stringify({ name: 'node-consumer', private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`,
-  );
-  await installTarball(project, pack.tarball);
+  ({ project, pack } = await consumerProject(tmp.dir, 'node-consumer'));
 });
 
 after(async () => {
@@ -72,8 +63,10 @@ const { version } = createRequire(import.meta.url)("estuary-user/package.json");
 let unexported = null;
 try { import.meta.resolve("estuary-user/estuary_user_bg.wasm.d.ts"); } catch (e) { unexported = e.code; }
 
-// The node entry instantiates the module on import: classes work before init().
-const early = new EstuaryUser({ token: TOKEN, baseUrl: BASE_URL }).baseUrl;
+// The node entry does nothing on import (so a bundler's rewritten URL cannot break it): the
+// classes need init() first.
+let early = "worked";
+try { new EstuaryUser({ token: TOKEN, baseUrl: BASE_URL }); } catch { early = "threw"; }
 const first = await init();
 const second = await init();
 
@@ -113,7 +106,7 @@ console.log(JSON.stringify({
   assert.match(out.wasmUrl, /\/node_modules\/estuary-user\/estuary_user_bg\.wasm$/);
   assert.equal(out.version, manifest.version);
   assert.equal(out.unexported, 'ERR_PACKAGE_PATH_NOT_EXPORTED');
-  assert.equal(out.early, server.baseUrl);
+  assert.equal(out.early, 'threw');
   assert.equal(out.initIsIdempotent, true);
   assert.deepEqual(out.stats, TEST_STATS);
   assert.equal(out.keyCount, TEST_KEY_COUNT);
@@ -128,39 +121,4 @@ console.log(JSON.stringify({
     reason: 'ERR_INVALID_TOKEN',
     leaksToken: false,
   });
-});
-
-test('TypeScript finds the types through "exports" (nodenext and bundler resolution)', async () => {
-  writeFileSync(
-    join(project, 'consumer.ts'),
-    `import init, { EstuaryUser, isEstuaryError, tokenHash, type ApiKey, type UserStats } from "estuary-user";
-
-await init();
-const user = new EstuaryUser({ token: "EST…ARY", baseUrl: "http://127.0.0.1:3004" });
-const stats: UserStats = await user.getStats();
-const keys: ApiKey[] = await user.listApiKeys();
-const hash: string = tokenHash("x");
-try {
-  await user.revokeApiKey(keys[0]);
-} catch (e: unknown) {
-  if (isEstuaryError(e)) console.log(e.kind, e.status ?? 0);
-}
-// @ts-expect-error getStats resolves to UserStats, not a string
-const wrong: string = await user.getStats();
-console.log(stats.totalSize + stats.numPins, hash, wrong);
-`,
-  );
-  const base = { strict: true, noEmit: true, target: 'ES2022', types: [] };
-  // The library itself is checked too (no skipLibCheck): its `[Symbol.dispose]()` needs
-  // esnext.disposable, which the .d.ts references itself, so ES2022 is enough as well as ESNext.
-  const configs = {
-    'tsconfig.nodenext.json': { ...base, lib: ['ES2022', 'DOM'], skipLibCheck: false, module: 'NodeNext', moduleResolution: 'NodeNext' },
-    'tsconfig.bundler.json': { ...base, lib: ['ESNext', 'DOM'], skipLibCheck: false, module: 'ESNext', moduleResolution: 'Bundler' },
-  };
-  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  for (const [name, compilerOptions] of Object.entries(configs)) {
-    writeFileSync(join(project, name), JSON.stringify({ compilerOptions, files: ['consumer.ts'] }, null, 2));
-    const { stdout } = await run(process.execPath, [tsc, '-p', name, '--listFiles'], { cwd: project, timeoutMs: 60_000 });
-    assert.match(stdout, /node_modules\/estuary-user\/estuary_user\.d\.ts/, `${name}: types come from the installed package`);
-  }
 });

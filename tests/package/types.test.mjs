@@ -71,7 +71,7 @@ test('InitOutput names only `memory`: no raw wasm export, no build hash in the p
   const members = iface.members.map((m) =>
     ts.isIndexSignatureDeclaration(m) ? `[${m.parameters[0].type.getText()}]: ${m.type.getText()}` : `${m.name.getText()}: ${m.type?.getText()}`,
   );
-  assert.deepEqual(members, ['memory: WebAssembly.Memory', '[string]: unknown']);
+  assert.deepEqual(members, ['memory: GlobalWasm<"Memory", object>', '[string]: unknown']);
   // Hash-suffixed Rust symbols (`…_h13e1108af6e316c4`) and wasm-bindgen's raw export names.
   assert.doesNotMatch(code(dts), /_h[0-9a-f]{16}\b|\bwasm_bindgen__|\b__wbindgen_|\b__wbg_\w+|\b__externref_/);
 });
@@ -116,18 +116,23 @@ function declaredValueExports() {
   return [...names].sort();
 }
 
-test('the .d.ts describes both entries: node.js exports exactly what estuary_user.js does', async () => {
+test('the .d.ts describes all entries: node.js and inline.js export exactly what estuary_user.js does', async () => {
   const web = await import(join(PKG, 'estuary_user.js'));
   const node = await import(join(PKG, 'node.js'));
+  const inline = await import(join(PKG, 'inline.js'));
   const declared = declaredValueExports();
   assert.deepEqual(Object.keys(web).sort(), declared, 'estuary_user.js vs the .d.ts');
   assert.deepEqual(Object.keys(node).sort(), declared, 'node.js vs the .d.ts');
-  for (const name of declared.filter((n) => n !== 'default')) {
+  assert.deepEqual(Object.keys(inline).sort(), declared, 'inline.js vs the .d.ts');
+  for (const name of declared.filter((n) => !['default', 'initSync'].includes(n))) {
     assert.equal(node[name], web[name], `node.js re-exports ${name} itself`);
+    assert.equal(inline[name], web[name], `inline.js re-exports ${name} itself`);
   }
-  // Importing node.js instantiated the module, so init() resolves at once with the same exports.
+  // One glue: whichever entry instantiates it, the others resolve with the same exports.
   const exports = await node.default();
   assert.equal(await web.default(), exports);
+  assert.equal(await inline.default(), exports);
+  assert.equal(inline.initSync(), exports);
   assert.ok(exports.memory instanceof WebAssembly.Memory);
   assert.equal(new node.EstuaryUser({ token: 'EST-x-ARY', baseUrl: 'http://127.0.0.1:1/' }).baseUrl, 'http://127.0.0.1:1');
 });

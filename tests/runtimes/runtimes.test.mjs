@@ -93,7 +93,7 @@ before(async () => {
   project = join(tmp.dir, 'project');
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), `${JSON.stringify({ name: 'runtime-matrix', private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`);
-  for (const f of ['driver.mjs', 'entry.mjs', 'worker-workerd.mjs', 'worker-browser.mjs']) copyFileSync(join(HERE, f), join(project, f));
+  for (const f of ['driver.mjs', 'entry.mjs', 'require.cjs', 'worker-workerd.mjs', 'worker-browser.mjs']) copyFileSync(join(HERE, f), join(project, f));
   await installTarball(project, tarball, nodeTarball);
   nodePackage = await importFrom(project, 'estuary-user-node');
 });
@@ -139,6 +139,25 @@ for (const [label, bin, major] of [
     assert.deepEqual(out.result, EXPECTED);
   });
 }
+
+test('estuary-user/inline in Node 18, Deno 2 and Bun 1: await init() from the bytes inside the module, the driver', async () => {
+  const denoEnv = { DENO_DIR: join(tmp.dir, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' };
+  for (const [bin, before] of [[BIN.node18, []], [BIN.deno, ['run', '--allow-all', '--no-lock']], [BIN.bun, []]]) {
+    const out = await withNode((config) => runJson(bin, [...before, 'entry.mjs', JSON.stringify(config), 'estuary-user/inline'], bin === BIN.deno ? denoEnv : {}));
+    assert.match(out.entry, /\/node_modules\/estuary-user\/inline\.js$/, out.runtime);
+    assert.deepEqual(out.result, EXPECTED, out.runtime);
+  }
+});
+
+// The README's claim: ESM only; require() works where Node has require(esm) unflagged (20.19+, 22.12+).
+test('require("estuary-user"): Node 20 and 22 load it (require(esm)), Node 18 refuses it', async () => {
+  for (const bin of [BIN.node20, BIN.node22]) {
+    const out = await withNode((config) => runJson(bin, ['require.cjs', JSON.stringify(config)]));
+    assert.match(out.entry ?? '', /\/node_modules\/estuary-user\/node\.js$/, `${bin}: ${JSON.stringify(out)}`);
+    assert.deepEqual(out.result, EXPECTED);
+  }
+  assert.deepEqual(await runJson(BIN.node18, ['require.cjs', '{}']), { requireFailed: 'ERR_REQUIRE_ESM' });
+});
 
 test('Deno 2: the local node_modules, import by name, await init(), the driver', async () => {
   const out = await withNode((config) =>
@@ -190,6 +209,8 @@ const matrix :Workerd.Worker = (
     (name = "driver.mjs", esModule = embed "driver.mjs"),
     (name = "estuary-user", esModule = embed "node_modules/estuary-user/estuary_user.js"),
     (name = "estuary-user/estuary_user_bg.wasm", wasm = embed "node_modules/estuary-user/estuary_user_bg.wasm"),
+    (name = "estuary-user/inline", esModule = embed "node_modules/estuary-user/inline.js"),
+    (name = "estuary-user/estuary_user.js", esModule = embed "node_modules/estuary-user/estuary_user.js"),
   ],
   compatibilityDate = "2025-09-01",
   globalOutbound = "loopback",
@@ -226,6 +247,7 @@ test('Cloudflare workerd: the .wasm imported as a module, initSync({ module }), 
     });
     assert.match(out.runtime, /^workerd Cloudflare-Workers$/);
     assert.equal(out.wasmIsModule, true);
+    assert.match(out.inline, /^CompileError: .*Wasm code generation disallowed by embedder/);
     assert.deepEqual(out.result, EXPECTED);
   } finally {
     child.kill('SIGTERM');

@@ -6,7 +6,11 @@
 import { initSync } from 'estuary-user';
 import * as estuary from 'estuary-user';
 import wasm from 'estuary-user/estuary_user_bg.wasm';
+import initInline from 'estuary-user/inline';
 import { drive } from './driver.mjs';
+
+/** What the inline entry's `init()` does here: workerd compiles no wasm from bytes (the README says so). */
+const inlineInit = () => initInline().then(() => 'resolved', (e) => String(e));
 
 export default {
   async fetch(request) {
@@ -14,7 +18,7 @@ export default {
     initSync({ module: wasm });
     try {
       const result = await drive(estuary, config);
-      return Response.json({ runtime: `workerd ${navigator.userAgent}`, wasmIsModule: wasm instanceof WebAssembly.Module, result });
+      return Response.json({ runtime: `workerd ${navigator.userAgent}`, wasmIsModule: wasm instanceof WebAssembly.Module, inline: await inlineInit(), result });
     } catch (e) {
       return Response.json({ failed: String(e?.stack ?? e) }, { status: 500 });
     }
