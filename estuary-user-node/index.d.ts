@@ -31,6 +31,19 @@ export interface StartNodeOptions {
    * address. The in-process control methods of {@link EstuaryNode} work either way.
    */
   control?: boolean;
+  /**
+   * Origins of web pages allowed to use the HTTP control API, e.g. a test harness's page
+   * `"http://127.0.0.1:8000"` (exact origins, no path). The control API refuses every other
+   * page (and answers them no CORS); the Estuary API answers every origin. Default: none.
+   */
+  controlOrigins?: readonly string[];
+  /**
+   * Stops the node's clock at this time: a Date, or an RFC 3339 string kept to the nanosecond
+   * (`"2030-01-01T00:00:00Z"`). Key expiries, `ERR_TOKEN_EXPIRED` and the export's `Date`
+   * follow the clock; with `seed`, every answer is the same on every run. Between 1970 and
+   * 2899. Default: the wall clock.
+   */
+  now?: Date | string;
   /** Called with one line per request (`METHOD url status time`); tokens in URLs are masked. Default: no log. */
   log?: (line: string) => void;
 }
@@ -81,11 +94,15 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export interface FaultSpec {
   /** Only requests with this method (any case). Default: any method. `OPTIONS` is never faulted. */
   method?: string;
-  /** Only requests to this path (a trailing slash is ignored; no query). Default: any path. */
+  /**
+   * Only requests to this path, compared with the raw path after one trailing slash is dropped;
+   * no query. `*` stands for one whole segment: `"/user/api-keys/*"` matches every revoke.
+   * Must start with `/`. Default: any path.
+   */
   path?: string;
   /** How many matching requests it applies to. Default 1. */
   count?: number;
-  /** The answer's status (100..599). Default 200 when `body` or `json` is given. */
+  /** The answer's status (200..599). Default 200 when `body` or `json` is given. */
   status?: number;
   /** The answer's body, verbatim (`text/plain; charset=utf-8` unless `headers` sets a Content-Type). */
   body?: string;
@@ -119,16 +136,21 @@ export interface PendingFault extends FaultSpec {
   remaining: number;
 }
 
-/** One request the node received (control requests excepted), as it arrived. */
+/**
+ * One request the node received (control requests excepted), as it arrived: an entry of the
+ * call record. It holds the hash of the token used, never the token or the `Authorization` header.
+ */
 export interface RequestLogEntry {
   method: string;
-  /** The raw request target: path and query, undecoded. */
+  /** The raw request target: path and query, undecoded (a legacy key's revoke carries its token here, as sent). */
   url: string;
   /** The raw path. */
   path: string;
   /** The raw query, without `?`; `""` if none. */
   query: string;
-  /** Header names in lower case, `authorization` included. */
+  /** The hash ({@link tokenHash}) of the token of an `Authorization: Bearer <token>` header, or null if there was none. */
+  tokenHash: string | null;
+  /** Header names in lower case, without `authorization` and `proxy-authorization`. */
   headers: Record<string, string | string[]>;
   /** Bytes in the request body. */
   bodyLength: number;
@@ -136,6 +158,32 @@ export interface RequestLogEntry {
   origin: string | null;
   /** The status sent, or null if a fault dropped or stalled the request (or it is still in flight). */
   status: number | null;
+  /** When it arrived: milliseconds since the Unix epoch by the real clock (not the node's clock), sub-millisecond precision. */
+  startedAt: number;
+  /** Milliseconds from arrival until the answer went out (or the connection ended); null while in flight. */
+  durationMs: number | null;
+}
+
+/** What {@link EstuaryNode.waitForRequest} waits for; each field given must match. */
+export interface RequestMatch {
+  /** The method, any case. */
+  method?: string;
+  /** A path pattern, as in {@link FaultSpec.path} (`*` for one segment). */
+  path?: string;
+  /** The status sent; `null` matches a request not answered (yet). */
+  status?: number | null;
+}
+
+/** The node's clock: what "now" is for key expiries, `ERR_TOKEN_EXPIRED` and the export's `Date`. */
+export interface NodeClock {
+  /** The node's time (milliseconds; the node keeps nanoseconds). */
+  now(): Date;
+  /** Stops the clock at `date`: a Date, or an RFC 3339 string kept to the nanosecond. Throws a TypeError for anything else, or outside 1970..2899. */
+  set(date: Date | string): void;
+  /** Moves the clock `ms` milliseconds forward (an integer >= 0), stopped or running. */
+  advance(ms: number): void;
+  /** Whether the clock stands still (`now` was given, or `set()` called) rather than following the wall clock. */
+  readonly frozen: boolean;
 }
 
 /** `stats` of {@link CreateUserOptions}: a number, a string of digits (beyond 2^53) or null. */
@@ -165,11 +213,13 @@ export interface EstuaryNode {
   readonly tokens: NodeTokens;
   /** `${baseUrl}/__test/` when the HTTP control API is served, else null. */
   readonly controlUrl: string | null;
+  /** The node's clock. {@link EstuaryNode.reset} puts it back to how the node started. */
+  readonly clock: NodeClock;
   /** Stops the node: closes every connection (stalled and keep-alive ones included). Idempotent. */
   close(): Promise<void>;
-  /** Restores the seeded state: keys, users, the rate limit; clears faults and the request log; closes stalled requests. */
+  /** Restores the seeded state: keys, users, the rate limit, the clock; clears faults and the request log; closes stalled requests. */
   reset(): void;
-  /** Queues a fault. Throws a TypeError for an unknown field or a bad value. */
+  /** Queues a fault. Throws a TypeError for an unknown field, a bad value or fields that contradict each other (checked in full here, not when a request comes). */
   fault(spec: FaultSpec): void;
   /** The queued faults, in order. */
   faults(): PendingFault[];
@@ -179,6 +229,13 @@ export interface EstuaryNode {
   requests(): RequestLogEntry[];
   /** Clears the request log. */
   clearRequests(): void;
+  /**
+   * Resolves with (a copy of) the first request, already recorded or still to come, that
+   * `match` accepts; checked as each request arrives and again when it is answered. Rejects
+   * after `timeoutMs` (default 5000), when the node closes, or (a TypeError) for a bad match.
+   * Clear the log first to wait for a new request only.
+   */
+  waitForRequest(match: RequestMatch | ((entry: RequestLogEntry) => boolean), options?: { timeoutMs?: number }): Promise<RequestLogEntry>;
   /** Creates a fresh user with one full key (label `main`) and returns that key. */
   createUser(options?: CreateUserOptions): { token: string };
   /** Changes the rate limit (requests per second per client IP; 0 = off) and empties the buckets. */

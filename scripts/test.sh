@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every test: lint, native unit tests, the local server's
-# own tests, the packed package in every runtime and in production builds of bundler and
-# framework apps, the behaviour suite on the packed package in Node, headless Chromium and
-# headless Firefox, and the wasm suite in the same three against that server. pkg/ is built
-# once, here, and every test that loads it uses that build.
+# own tests, the packed package in every runtime, under Jest, Vitest and node:test and in
+# production builds of bundler and framework apps, the behaviour suite on the packed package
+# in Node, headless Chromium and headless Firefox, and the wasm suite in the same three against
+# that server. pkg/ is built once, here, and every test that loads it uses that build.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh test
@@ -66,6 +66,9 @@ node --test tests/runtimes/
 echo "== the behaviour suite on the files npm pack ships, in Node, headless Chromium and headless Firefox (tests/behaviour/)"
 node --test tests/behaviour/
 
+echo "== an app's tests of the packed package under Jest 30 (ESM), Vitest (forks, threads, vmThreads, vmForks) and node:test (tests/runners/)"
+node --test tests/runners/
+
 echo "== benchmark smoke run (bench/run.mjs --quick: every section, few iterations; the size budget is enforced)"
 node bench/run.mjs --quick
 
@@ -80,8 +83,12 @@ node --test tests/scripts/
 
 echo "== wasm suite in headless Chromium, headless Firefox and Node (server on $ESTUARY_TEST_URL)"
 # The estuary-user-node command (node_modules/.bin, linked by npm ci) with the suite's fixed
-# test users; it prints one JSON line on stdout when it is ready.
-estuary-user-node --fixtures --quiet --port "$PORT" > target/test-server.log 2>&1 &
+# test users; it prints one JSON line on stdout when it is ready. The browsers' test page
+# drives the node's control API from its own origin, which the node must be told (it refuses
+# every other page): the runner serves that page on a free port named here.
+PAGE_PORT=$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')
+export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$PAGE_PORT"
+estuary-user-node --fixtures --quiet --port "$PORT" --control-origin "http://127.0.0.1:$PAGE_PORT" > target/test-server.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do

@@ -67,9 +67,12 @@ impl Client {
     /// node's 200, which it answers whether or not a key matched. Retried on network errors,
     /// 429, 502, 503 and 504.
     ///
-    /// The client's own token is sent as its hash, which the node matches too
-    /// (docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}"): only a legacy row's
-    /// token, which has no hash, ever travels in the path.
+    /// A token given as a `&str` (the client's own, or anything shaped like one) costs one
+    /// more call: `GET /user/api-keys` first, under the same timeout and signal; the token
+    /// travels in the path only when the list shows it (a legacy row, which has no hash to
+    /// match), and as its hash otherwise (docs/estuary-node.md "DELETE
+    /// /user/api-keys/{key_or_hash}"). An [`ApiKey`] or a hash sends one request. A key
+    /// revoking itself whose answer was lost counts the retry's 401 as revoked.
     ///
     /// # Errors
     ///

@@ -74,7 +74,17 @@ pub(crate) struct Prepared {
     /// How the 2xx body is checked; `None`: it is read and discarded (a revoke's empty 200,
     /// docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}").
     check: Option<Check>,
+    /// A revoke of the client's own key: once a try may have revoked it, a retry's
+    /// `ERR_INVALID_TOKEN` means it is gone.
+    revokes_own_key: bool,
 }
+
+/// The path of the key list, and of a create; a revoke's starts with it.
+const KEYS: &str = "/user/api-keys";
+
+/// How messages name the list call that finds whether a token given as a string is a legacy
+/// row's.
+const LOOKUP: &str = "GET /user/api-keys (looking up the key to revoke)";
 
 impl Client {
     /// Sends `endpoint` and returns its checked answer (`undefined` for a revoke).
@@ -82,13 +92,25 @@ impl Client {
     /// GET and DELETE are idempotent and are retried on network errors (a body cut off
     /// mid-read included), 429, 502, 503 and 504; POST never is (a create sent twice makes
     /// two keys, docs/estuary-node.md "POST /user/api-keys").
+    ///
+    /// A token given as a string to revoke may be a legacy row's, which has no hash for the
+    /// node to match (docs/estuary-node.md "GET /user/api-keys"): one list call finds out
+    /// first, under the same timeout and signal, and only such a row's token is sent in the
+    /// path; any other goes as its hash.
     pub(crate) async fn call(
         &self,
         endpoint: Endpoint,
         options: &CallOptions,
     ) -> Result<JsValue, Error> {
         let connection = &*self.connection;
-        let request = self.prepare(endpoint)?;
+        let mut lookup = match &endpoint {
+            Endpoint::RevokeApiKey {
+                segment,
+                legacy_row: false,
+            } if self.is_token(&segment.0) => Some(segment.clone()),
+            _ => None,
+        };
+        let mut request = self.prepare(endpoint)?;
         if !has_fetch() {
             return Err(Error::invalid(
                 "this JavaScript environment has no fetch function; nothing was sent",
@@ -97,6 +119,37 @@ impl Client {
         let timeout = options.timeout_ms.unwrap_or(connection.timeout_ms);
         // Fails with `aborted` when the caller's signal has already fired: nothing is sent.
         let mut cancel = CallSignal::new(options.signal.as_ref(), timeout)?;
+        let list = Prepared {
+            method: Method::Get,
+            path: KEYS.into(),
+            what: LOOKUP,
+            secret: None,
+            check: Some(decode::check_api_keys),
+            revokes_own_key: false,
+        };
+        // One place that sends, so that the one request engine is built once.
+        loop {
+            let next = if lookup.is_some() { &list } else { &request };
+            let answer = self.send(next, options, &mut cancel).await?;
+            let Some(token) = lookup.take() else {
+                cancel.settle();
+                return Ok(answer);
+            };
+            if decode::lists_token(&answer, &token.0) {
+                request = self.revoke(token, true)?;
+            }
+        }
+    }
+
+    /// One request of a call, its retries included: the checked answer (`undefined` for a
+    /// revoke).
+    async fn send(
+        &self,
+        request: &Prepared,
+        options: &CallOptions,
+        cancel: &mut CallSignal,
+    ) -> Result<JsValue, Error> {
+        let connection = &*self.connection;
         let retries = match request.method {
             Method::Get | Method::Delete => options.max_retries.unwrap_or(connection.max_retries),
             Method::Post => 0,
@@ -104,10 +157,15 @@ impl Client {
         let url = cat!(connection.base_url, request.path);
         let mut attempt = 0;
         let (status, json) = loop {
-            let failure = match connection.try_once(&request, &url, &mut cancel).await {
+            let failure = match connection.try_once(request, &url, cancel).await {
                 Ok(answer) => break answer,
                 Err(failure) => failure,
             };
+            // A key that revoked itself on a try whose answer was lost no longer
+            // authenticates the retry: the revoke is done.
+            if attempt > 0 && request.revokes_own_key && failure.error.is_unknown_token() {
+                break (200, JsValue::UNDEFINED);
+            }
             if attempt >= retries || !retryable(&failure.error) {
                 return Err(request.after_sending(failure.error));
             }
@@ -115,7 +173,6 @@ impl Client {
             cancel.sleep(wait, failure.error).await?;
             attempt += 1;
         };
-        cancel.settle();
         match request.check {
             // The checks describe the body; the status is the answer's (a 200 or a 201).
             Some(check) => check(&json).map(|()| json).map_err(|e| e.at_status(status)),
@@ -124,79 +181,78 @@ impl Client {
         .map_err(|error| request.after_sending(error))
     }
 
+    /// Whether a key given as a string to revoke is a token: the client's own, or anything
+    /// shaped like one.
+    fn is_token(&self, segment: &str) -> bool {
+        segment == self.connection.token.expose() || is_token(segment)
+    }
+
     fn prepare(&self, endpoint: Endpoint) -> Result<Prepared, Error> {
         let what = endpoint.what();
-        let (method, path, secret, check): (_, _, _, Option<Check>) = match endpoint {
-            Endpoint::ListApiKeys => (
-                Method::Get,
-                "/user/api-keys".into(),
-                None,
-                Some(decode::check_api_keys),
-            ),
-            Endpoint::GetStats => (
-                Method::Get,
-                "/user/stats".into(),
-                None,
-                Some(decode::check_stats),
-            ),
-            Endpoint::ExportData => (
-                Method::Get,
-                "/user/export".into(),
-                None,
-                Some(decode::check_export),
-            ),
+        let (method, path, check): (_, _, Check) = match endpoint {
+            Endpoint::ListApiKeys => (Method::Get, KEYS.into(), decode::check_api_keys),
+            Endpoint::GetStats => (Method::Get, "/user/stats".into(), decode::check_stats),
+            Endpoint::ExportData => (Method::Get, "/user/export".into(), decode::check_export),
             // Parameters are query parameters only; the node ignores any body
             // (docs/estuary-node.md "POST /user/api-keys").
             Endpoint::CreateApiKey(params) => (
                 Method::Post,
-                cat!("/user/api-keys", query_string(params.query_pairs())),
-                None,
-                Some(decode::check_api_key),
+                cat!(KEYS, query_string(params.query_pairs())),
+                decode::check_api_key,
             ),
             Endpoint::RevokeApiKey {
                 segment,
                 legacy_row,
-            } => {
-                // No token travels in a URL but a legacy row's: the node matches a key's hash
-                // as well as its token (docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}"),
-                // so the client's own token and anything shaped like a token go as their hash.
-                // A legacy row has no hash to match: its token must go as it is.
-                let own = segment.0 == self.connection.token.expose();
-                let key_or_hash = if !legacy_row && (own || is_token(&segment.0)) {
-                    token_hash(&segment.0)
-                } else {
-                    segment.0
-                };
-                let encoded = path_segment("the key or hash to revoke", &key_or_hash)?;
-                // Anything but a hash may be a token, whatever its shape (the node does not
-                // check one).
-                let secret = (!looks_like_hash(&key_or_hash)).then(|| encoded.clone());
-                (
-                    Method::Delete,
-                    cat!("/user/api-keys/", encoded),
-                    secret,
-                    None,
-                )
-            }
+            } => return self.revoke(segment, legacy_row),
         };
         Ok(Prepared {
             method,
             path,
             what,
+            secret: None,
+            check: Some(check),
+            revokes_own_key: false,
+        })
+    }
+
+    /// The `DELETE` of a key given as a token or hash (`legacy_row`: see [`crate::KeyRef`]).
+    fn revoke(&self, segment: Secret, legacy_row: bool) -> Result<Prepared, Error> {
+        // No token travels in a URL but a legacy row's: the node matches a key's hash as
+        // well as its token (docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}"), so
+        // the client's own token and anything shaped like a token go as their hash. A legacy
+        // row has no hash to match: its token must go as it is.
+        let key_or_hash = if !legacy_row && self.is_token(&segment.0) {
+            token_hash(&segment.0)
+        } else {
+            segment.0
+        };
+        let own = &self.connection.token;
+        let revokes_own_key = key_or_hash == own.expose() || key_or_hash == own.hash();
+        let encoded = path_segment("the key or hash to revoke", &key_or_hash)?;
+        // Anything but a hash may be a token, whatever its shape (the node does not check
+        // one).
+        let secret = (!looks_like_hash(&key_or_hash)).then(|| encoded.clone());
+        Ok(Prepared {
+            method: Method::Delete,
+            path: cat!(KEYS, "/", encoded),
+            what: Endpoint::REVOKE,
             secret,
-            check,
+            check: None,
+            revokes_own_key,
         })
     }
 }
 
 impl Endpoint {
+    const REVOKE: &'static str = "DELETE /user/api-keys/{key}";
+
     /// How messages and `Debug` name the call: never with its path, whose segment may be a
     /// token.
     pub(crate) fn what(&self) -> &'static str {
         match self {
             Endpoint::ListApiKeys => "GET /user/api-keys",
             Endpoint::CreateApiKey(_) => "POST /user/api-keys",
-            Endpoint::RevokeApiKey { .. } => "DELETE /user/api-keys/{key}",
+            Endpoint::RevokeApiKey { .. } => Endpoint::REVOKE,
             Endpoint::GetStats => "GET /user/stats",
             Endpoint::ExportData => "GET /user/export",
         }

@@ -10,7 +10,10 @@
 //! `null`), `fetch` rejects with an `Error`.
 
 use std::cell::Cell;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
 use std::rc::Rc;
+use std::task::{Poll, Waker};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -49,6 +52,9 @@ pub(crate) struct CallSignal {
     settled: bool,
     /// The failed try a retry followed: a timeout later in the call says what it got.
     last: Option<Box<Error>>,
+    /// The task of a step awaited with [`CallSignal::until_cancelled`], woken on
+    /// cancellation.
+    waker: Rc<Cell<Option<Waker>>>,
 }
 
 impl CallSignal {
@@ -67,6 +73,7 @@ impl CallSignal {
             listener: None,
             settled: false,
             last: None,
+            waker: Rc::default(),
         };
         if let Some(user) = user {
             if user.aborted() {
@@ -94,10 +101,14 @@ impl CallSignal {
     fn trigger(&self, why: Cause) -> Closure<dyn FnMut()> {
         let controller = self.controller.clone();
         let cause = Rc::clone(&self.cause);
+        let waker = Rc::clone(&self.waker);
         Closure::new(move || {
             if cause.get().is_none() {
                 cause.set(Some(why));
                 abort(&controller, why);
+                if let Some(waker) = waker.take() {
+                    waker.wake();
+                }
             }
         })
     }
@@ -115,6 +126,25 @@ impl CallSignal {
     /// Which of timeout or caller fired, if either did.
     pub(crate) fn cause(&self) -> Option<Cause> {
         self.cause.get()
+    }
+
+    /// `step`'s output, or `None` once the call is cancelled, whichever comes first. The
+    /// platform's `fetch` rejects, and errors its body, when its signal fires; a fetch mock
+    /// or polyfill may not (a promise that never settles, a body stream that never ends), and
+    /// the call must still end with its timeout or abort.
+    pub(crate) async fn until_cancelled<F: Future>(&self, step: F) -> Option<F::Output> {
+        let mut step = pin!(step);
+        poll_fn(|cx| {
+            if let Poll::Ready(output) = step.as_mut().poll(cx) {
+                return Poll::Ready(Some(output));
+            }
+            if self.cause().is_some() {
+                return Poll::Ready(None);
+            }
+            self.waker.set(Some(cx.waker().clone()));
+            Poll::Pending
+        })
+        .await
     }
 
     /// Waits `ms` milliseconds before another try, or less if the call is cancelled
@@ -216,8 +246,7 @@ pub(crate) fn aborted_error(user: &AbortSignal) -> Error {
 }
 
 /// Aborts `controller` with an `Error` reason, so that `fetch` and body reads reject with an
-/// `Error` (gloo-net's `send()` expects one: it reaches `unreachable!` otherwise) whatever the
-/// caller's reason was.
+/// `Error` whose message says why, whatever the caller's reason was.
 fn abort(controller: &AbortController, why: Cause) {
     let reason = match why {
         Cause::Timeout => "estuary-user: the call timed out",

@@ -104,6 +104,16 @@ pub(crate) fn check_api_keys(json: &JsValue) -> Result<(), Error> {
     rows.iter().try_for_each(|row| fields.check(&row))
 }
 
+/// Whether a checked key list has a row that shows `token` in plaintext: a legacy row (or an
+/// old node's), which only its token can revoke (docs/estuary-node.md "GET /user/api-keys").
+/// Every other row's `token` is `""`.
+pub(crate) fn lists_token(keys: &JsValue, token: &str) -> bool {
+    let field = JsValue::from_str("token");
+    let token = JsValue::from_str(token);
+    keys.dyn_ref::<Array>()
+        .is_some_and(|rows| rows.iter().any(|row| get(&row, &field) == token))
+}
+
 /// Checks the answer of `POST /user/api-keys`: one key.
 pub(crate) fn check_api_key(json: &JsValue) -> Result<(), Error> {
     KeyFields::new().check(json)

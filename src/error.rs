@@ -216,6 +216,11 @@ impl Error {
         }
     }
 
+    /// A 401 `ERR_INVALID_TOKEN`: the node does not know the token (any more).
+    pub(crate) fn is_unknown_token(&self) -> bool {
+        matches!(self, Error::Status { status: 401, reason: Some(reason), .. } if reason == "ERR_INVALID_TOKEN")
+    }
+
     /// Appends a sentence to the message of a network, timeout, abort, decode or
     /// invalid-response error.
     pub(crate) fn with_note(mut self, note: &str) -> Error {

@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableStreamDefaultReader};
 
 use crate::call_core::Prepared;
-use crate::cancel::CallSignal;
+use crate::cancel::{CallSignal, Cause};
 use crate::decode::envelope;
 use crate::error::{excerpt, Error};
 use crate::http::{parse_json, Connection};
@@ -27,15 +27,27 @@ pub(crate) async fn read(
     cancel: &mut CallSignal,
 ) -> Error {
     let status = response.status();
-    let note = redirect_note(&response, request, &connection.base_url);
-    let text = match read_bounded(web_sys::Response::from(response)).await {
+    let mut note = redirect_note(&response, request, &connection.base_url);
+    let text = match read_bounded(web_sys::Response::from(response), cancel).await {
         Ok(text) => text,
-        // A body cut short still leaves the status to report, unless the call was
-        // cancelled meanwhile.
-        Err(()) => match cancel.cause() {
-            Some(cause) => return cancel.error(cause),
-            None => JsValue::from_str(""),
-        },
+        // A body cut short still leaves the status to report: a clear answer (a 401 to a
+        // create) is what the call got, even when a timeout or abort cut its body. A
+        // retried status still ends in the cancellation, in the wait before the retry.
+        Err(()) => {
+            if let Some(cause) = cancel.cause() {
+                let cut = match cause {
+                    Cause::Timeout => "its body was not read: the call timed out",
+                    Cause::Aborted | Cause::Dropped => {
+                        "its body was not read: the call was aborted"
+                    }
+                };
+                note = Some(match note {
+                    Some(note) => cat!(note, ". ", cut),
+                    None => cut.into(),
+                });
+            }
+            JsValue::from_str("")
+        }
     };
     // The client's own token, a revoke's segment, and anything shaped like a token (a
     // proxy's error page may echo a legacy revoke's path) are never shown.
@@ -71,7 +83,7 @@ pub(crate) async fn read(
 /// must not grow the module's memory for good (wasm memory never shrinks). The chunks stay in
 /// JS and become text there (a `Blob`): none of it is copied into wasm here. `Err`
 /// when the body could not be read to its end or the bound.
-async fn read_bounded(response: web_sys::Response) -> Result<JsValue, ()> {
+async fn read_bounded(response: web_sys::Response, cancel: &CallSignal) -> Result<JsValue, ()> {
     let Some(body) = response.body() else {
         return Ok(JsValue::from_str(""));
     };
@@ -81,7 +93,11 @@ async fn read_bounded(response: web_sys::Response) -> Result<JsValue, ()> {
     let done = JsValue::from_str("done");
     let value = JsValue::from_str("value");
     while room > 0 {
-        let chunk = JsFuture::from(reader.read()).await.map_err(drop)?;
+        let chunk = cancel
+            .until_cancelled(JsFuture::from(reader.read()))
+            .await
+            .ok_or(())?
+            .map_err(drop)?;
         if Reflect::get(&chunk, &done).ok().and_then(|d| d.as_bool()) != Some(false) {
             break;
         }

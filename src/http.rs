@@ -124,14 +124,18 @@ impl Connection {
         // panics: a rejection with anything (another realm's `TypeError` under Jest or
         // Vitest's vm pools, a string) is a `JsError` with its `name` and `message`, and a
         // value that is not a `Response` is its one `GlooError`.
-        let response = match Request::from(request_js).send().await {
-            Ok(response) => response,
-            Err(gloo_net::Error::JsError(error)) => {
+        let sent = cancel
+            .until_cancelled(Request::from(request_js).send())
+            .await;
+        let response = match sent {
+            Some(Ok(response)) => response,
+            None => return Err(self.failed(cancel, "", String::new(), request).into()),
+            Some(Err(gloo_net::Error::JsError(error))) => {
                 return Err(self
                     .failed(cancel, &error.name, error.message, request)
                     .into());
             }
-            Err(_) => return Err(self.not_a_response(cancel, request).into()),
+            Some(Err(_)) => return Err(self.not_a_response(cancel, request).into()),
         };
         if !response.ok() {
             // Read only where it matters: on the statuses that are retried.
@@ -147,7 +151,10 @@ impl Connection {
         // The underlying `text()` + `JSON.parse`, not gloo-net's `text()`/`json()`: those
         // copy the body into a Rust `String` (a 5 MB export would cross into wasm and back).
         let text = match web_sys::Response::from(response).text() {
-            Ok(promise) => JsFuture::from(promise).await,
+            Ok(promise) => cancel
+                .until_cancelled(JsFuture::from(promise))
+                .await
+                .unwrap_or(Err(JsValue::UNDEFINED)),
             Err(_) => Err(JsValue::UNDEFINED),
         }
         .map_err(|rejection| {

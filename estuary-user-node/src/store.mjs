@@ -2,6 +2,8 @@
 // users, auth_tokens rows, contents and content_deals; plus the seed data.
 
 import { createHash, randomUUID } from 'node:crypto';
+
+import { BadInput } from './bad-input.mjs';
 import {
   GO_ZERO_TIME,
   NS_PER_HOUR,
@@ -405,6 +407,26 @@ export function seedStore(secrets, { test, now, makeToken }) {
   nu.exportOverride = { Contents: null, Deals: null };
 
   return store;
+}
+
+/** Checks the body of POST /__test/users and the options of createUser(); throws BadInput. */
+export function checkFreshUserOptions(body) {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadInput('users body must be a JSON object');
+  for (const k of Object.keys(body)) if (!['keys', 'contents', 'exportBytes', 'stats'].includes(k)) throw new BadInput(`unknown user field "${k}"`);
+  for (const k of ['keys', 'contents', 'exportBytes']) {
+    const v = body[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 0 || v > 50_000_000)) throw new BadInput(`"${k}" must be a non-negative integer`);
+  }
+  if (body.keys > 1_000_000 || body.contents > 1_000_000) throw new BadInput('at most 1000000 keys or contents');
+  const { stats } = body;
+  if (stats !== undefined && stats !== null) {
+    if (typeof stats !== 'object' || Array.isArray(stats)) throw new BadInput('"stats" must be an object');
+    for (const k of ['totalSize', 'numPins']) {
+      const v = stats[k];
+      const ok = v === undefined || v === null || Number.isSafeInteger(v) || (typeof v === 'string' && /^-?\d{1,19}$/.test(v));
+      if (!ok) throw new BadInput(`"stats.${k}" must be an integer, a string of digits or null`);
+    }
+  }
 }
 
 const PAD_TEXT = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. ';

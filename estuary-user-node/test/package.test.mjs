@@ -7,12 +7,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { BIN } from 'estuary-user-test-tools';
+
+import { rawRequest } from '../test-fixtures/raw-http.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PACKAGE_DIR = resolve(HERE, '..');
@@ -28,10 +30,20 @@ const EXPECTED_FILES = [
   'bin/estuary-user-node.mjs',
   'index.d.ts',
   'package.json',
+  'src/bad-input.mjs',
+  'src/call-log.mjs',
   'src/cli.mjs',
+  'src/clock.mjs',
+  'src/control.mjs',
+  'src/estuary-api.mjs',
+  'src/faults.mjs',
   'src/go-compat.mjs',
   'src/go-duration.mjs',
+  'src/hosts.mjs',
   'src/index.mjs',
+  'src/path-pattern.mjs',
+  'src/rate-limit.mjs',
+  'src/replies.mjs',
   'src/server.mjs',
   'src/store.mjs',
 ];
@@ -98,6 +110,13 @@ function startCommand(cmd, args, env = {}) {
       throw e;
     },
   );
+}
+
+/** The ```sh block of the README that starts the node in the background (npx … &). */
+function shellRecipe(readme) {
+  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => /^npx estuary-user-node .*&$/m.test(b));
+  assert.ok(block, 'a shell recipe in the README');
+  return block;
 }
 
 const get = (baseUrl, path, token) => fetch(baseUrl + path, { headers: { authorization: `Bearer ${token}` } });
@@ -181,15 +200,20 @@ describe('the command', () => {
     assert.ok(!end.stderr.includes(JSON.parse(node.line).tokens.user), 'no token in the log');
   });
 
-  test('SIGINT also exits 0; --seed gives the same tokens twice; --quiet prints nothing on stderr', async () => {
-    const lines = [];
+  test('SIGINT also exits 0; --seed and --now give the same tokens and bytes twice; --quiet prints nothing on stderr', async () => {
+    const runs = [];
     for (let i = 0; i < 2; i++) {
-      const node = await startCommand(join(project, 'node_modules', '.bin', 'estuary-user-node'), ['--port', '0', '--seed', '7', '--quiet']);
+      const node = await startCommand(join(project, 'node_modules', '.bin', 'estuary-user-node'), ['--port', '0', '--seed', '7', '--now', '2030-01-01T00:00:00Z', '--quiet']);
+      const { baseUrl, tokens } = JSON.parse(node.line);
+      const created = await fetch(`${baseUrl}/user/api-keys?label=x`, { method: 'POST', headers: { authorization: `Bearer ${tokens.user}` } }).then((r) => r.text());
+      const exported = await get(baseUrl, '/user/export', tokens.user).then((r) => r.text());
       const end = await node.stop('SIGINT');
       assert.deepEqual([end.code, end.signal, end.stderr], [0, null, '']);
-      lines.push(JSON.parse(node.line).tokens);
+      runs.push({ tokens, created, exported });
     }
-    assert.deepEqual(lines[0], lines[1]);
+    assert.deepEqual(runs[0], runs[1]);
+    assert.match(runs[0].created, /"expiry":"2030-01-31T00:00:00Z"/);
+    assert.match(runs[0].exported, /"Date":"2030-01-01T00:00:00Z"/);
   });
 
   test('a bad flag: the usage on stderr, nothing on stdout, exit 2', async () => {
@@ -203,6 +227,51 @@ describe('the command', () => {
     const help = await run('npx', ['--no-install', 'estuary-user-node', '--help']);
     assert.deepEqual([help.code, help.stderr], [0, '']);
     assert.match(help.stdout, /^Usage: estuary-user-node/);
+  });
+
+  test('the README\'s shell recipe (in both READMEs) runs as written and leaves no process', async () => {
+    const recipe = shellRecipe(readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8'));
+    assert.ok(readFileSync(join(ROOT, 'README.md'), 'utf8').includes(recipe), 'the root README holds the same recipe');
+    const TESTS = '# … run your tests against $base_url with $token …';
+    assert.ok(recipe.includes(TESTS));
+    // "Your tests": one call with the token, and where the node was, for the check below.
+    const check = `node -e 'fetch(process.argv[1] + "/user/stats", { headers: { authorization: "Bearer " + process.argv[2] } }).then((r) => process.exit(r.status === 200 ? 0 : 1))' "$base_url" "$token"\necho "$base_url" > base_url.txt`;
+    writeFileSync(join(project, 'recipe.sh'), `set -e\n${recipe.replace(TESTS, check)}`);
+    const r = await run('bash', ['recipe.sh']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const baseUrl = readFileSync(join(project, 'base_url.txt'), 'utf8').trim();
+    assert.match(baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+    // npx passes no SIGTERM on: the node must notice its parent is gone and exit by itself.
+    const bin = join(project, 'node_modules', '.bin', 'estuary-user-node');
+    const left = () => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && (() => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(bin);
+      } catch {
+        return false;
+      }
+    })());
+    for (let i = 0; i < 200 && left().length > 0; i++) await new Promise((res) => setTimeout(res, 50));
+    const pids = left();
+    for (const pid of pids) process.kill(Number(pid), 'SIGKILL'); // a failure leaves nothing either
+    assert.deepEqual(pids, [], 'no estuary-user-node process is left');
+    await assert.rejects(fetch(`${baseUrl}/user/stats`), TypeError, 'nothing listens there');
+  });
+
+  test('the control API of the command is closed to pages and rebound names', async () => {
+    const node = await startCommand(join(project, 'node_modules', '.bin', 'estuary-user-node'), ['--port', '0', '--quiet', '--control-origin', 'http://127.0.0.1:8000']);
+    try {
+      const { baseUrl } = JSON.parse(node.line);
+      const { port } = new URL(baseUrl);
+      const info = (headers) => rawRequest(baseUrl, { path: '/__test/info', headers: { host: `127.0.0.1:${port}`, ...headers } });
+      assert.equal((await info({})).status, 200);
+      assert.equal((await info({ origin: 'https://evil.example' })).status, 403);
+      assert.equal((await info({ host: `evil.example:${port}` })).status, 403);
+      const named = await info({ origin: 'http://127.0.0.1:8000' });
+      assert.deepEqual([named.status, named.headers['access-control-allow-origin']], [200, 'http://127.0.0.1:8000']);
+      assert.equal((await rawRequest(baseUrl, { method: 'POST', path: '/__test/reset', headers: { 'content-type': 'text/plain' } })).status, 415);
+    } finally {
+      await node.stop();
+    }
   });
 
   test('--host 0.0.0.0 serves no control API unless --control', async () => {
@@ -239,6 +308,8 @@ const EXPECTED = {
   ],
   afterReset: { faults: 0, requests: 0 },
   freshStats: { totalSize: 3072, numPins: 2 },
+  clock: { date: '2030-01-01T00:00:00Z', now: '2030-01-01T00:00:01.000Z', frozen: true },
+  record: { status: 503, tokenHash: true, authorizationHeader: false, timed: true },
 };
 
 async function runCheck(cmd, args, env) {
@@ -286,7 +357,7 @@ describe('startNode() with fault control, imported by name from the installed ta
         const { baseUrl, tokens } = JSON.parse(node.line);
         assert.equal((await get(baseUrl, '/user/api-keys', tokens.user)).status, 200);
         assert.equal((await get(baseUrl, '/user/api-keys', WRONG_TOKEN)).status, 401);
-        const queued = await fetch(`${baseUrl}/__test/faults`, { method: 'POST', body: JSON.stringify({ path: '/user/stats', drop: true }) });
+        const queued = await fetch(`${baseUrl}/__test/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/user/stats', drop: true }) });
         assert.equal(queued.status, 200);
         await assert.rejects(get(baseUrl, '/user/stats', tokens.user), TypeError);
         assert.equal((await get(baseUrl, '/user/stats', tokens.user)).status, 200);

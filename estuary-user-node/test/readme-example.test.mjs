@@ -1,7 +1,8 @@
-// The README's example test ("An example test") runs as written: its two code blocks are
-// copied into a temporary project where `estuary-user-node` is this package, and `vitest` is a
-// small stand-in over node:test (describe-free Vitest: beforeAll, afterAll, beforeEach, test,
-// expect().toEqual()). Run: node --test estuary-user-node/test/
+// The README's examples run as written: the example test ("An example test", two code blocks)
+// is copied into a temporary project where `estuary-user-node` is this package, and `vitest` is
+// a small stand-in over node:test (describe-free Vitest: beforeAll, afterAll, beforeEach, test,
+// expect().toEqual()); the scripts of "The clock" and "The call record" run there too, each
+// `console.log(…); // X` printing X. Run: node --test estuary-user-node/test/
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -59,3 +60,27 @@ test('the README example test passes against the node', async () => {
   assert.equal(count('pass'), 5, stdout);
   assert.equal(count('fail'), 0, stdout);
 });
+
+for (const heading of ['The clock', 'The call record']) {
+  test(`the README's script in "${heading}" prints what its comments say`, async () => {
+    const blocks = codeBlocks(heading);
+    assert.equal(blocks.length, 1);
+    const [script] = blocks;
+    const expected = [...script.matchAll(/^console\.log\(.*\); \/\/ (.*)$/gm)].map((m) => m[1]);
+    assert.ok(expected.length >= 2, 'the script prints what it shows');
+    writeFileSync(join(dir, 'package.json'), '{"type": "module"}\n');
+    mkdirSync(join(dir, 'node_modules'), { recursive: true });
+    try {
+      symlinkSync(PACKAGE_DIR, join(dir, 'node_modules', 'estuary-user-node'), 'dir');
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    const file = join(dir, `${heading.replace(/\W+/g, '-')}.mjs`);
+    writeFileSync(file, script);
+    const { code, stdout, stderr } = await new Promise((r) =>
+      execFile(process.execPath, [file], { cwd: dir, timeout: 60_000 }, (e, out, err) => r({ code: e ? e.code : 0, stdout: out, stderr: err })),
+    );
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(stdout.trim().split('\n'), expected);
+  });
+}

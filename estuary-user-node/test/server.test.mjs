@@ -5,14 +5,13 @@
 
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 
 import { USAGE, UsageError, parseArgs } from '../src/cli.mjs';
 import { RateLimiter, TEST_TOKENS, isLoopback, startNode, tokenHash } from '../src/server.mjs';
 import { formatGoTimeString, formatRFC3339Nano, goJson, msToNs, nowNs, parseQuery, queryGet, strconvQuote, timeQuote } from '../src/go-compat.mjs';
 import { tryParseDuration } from '../src/go-duration.mjs';
 import { fetchJson } from '../test-fixtures/http.mjs';
+import { startCommand } from '../test-fixtures/node.mjs';
 
 const DEMO_TOKEN = 'EST11111111-2222-4333-8444-555555555555ARY';
 const T = TEST_TOKENS;
@@ -128,11 +127,25 @@ describe('Go compatibility helpers', () => {
     assert.equal(parseArgs(['--no-control']).control, false);
     assert.equal(parseArgs(['--rate-limit', '2.5']).rateLimit, 2.5);
     assert.equal(parseArgs(['--help']).help, true);
-    for (const bad of [['--bogus'], ['--port'], ['--port', ''], ['--port=abc'], ['--port', '70000'], ['--port', '-1'], ['--seed', '1.5'], ['--seed', 'x'], ['--rate-limit', '-1'], ['--token', ''], ['--host='], ['--quiet=yes'], ['extra']]) {
-      assert.throws(() => parseArgs(bad), UsageError, bad.join(' '));
-    }
-    // The usage names every flag the issue asks for.
-    for (const flag of ['--port N', '--host H', '--seed N', '--token T', '--rate-limit R', '--quiet', '--control', '--no-control', '--fixtures']) assert.ok(USAGE.includes(flag), flag);
+    assert.deepEqual(parseArgs(['--now', '2030-01-01T00:00:00Z', '--control-origin', 'http://a.test:1', '--control-origin=http://b.test', '--detached']), {
+      port: 3004, rateLimit: 200, quiet: false, now: '2030-01-01T00:00:00Z', controlOrigins: ['http://a.test:1', 'http://b.test'], detached: true,
+    });
+    // A value that starts with "-" only in the --flag=value form.
+    assert.equal(parseArgs(['--token=--quiet']).token, '--quiet');
+    const bad = [
+      ['--bogus'], ['--port'], ['--port', ''], ['--port=abc'], ['--port', '70000'], ['--port', '-1'], ['--seed', '1.5'], ['--seed', 'x'], ['--rate-limit', '-1'],
+      ['--token', ''], ['--host='], ['--quiet=yes'], ['extra'],
+      // A value flag followed by a flag: the value was forgotten.
+      ['--token', '--quiet'], ['--host', '--control'], ['--now', '--seed', '1'],
+      // Contradictions and repeats: which one counts would be a guess.
+      ['--control', '--no-control'], ['--no-control', '--control'], ['--port', '1', '--port', '2'], ['--quiet', '--quiet'], ['--fixtures', '--test'],
+      ['--no-control', '--control-origin', 'http://a.test'],
+    ];
+    for (const args of bad) assert.throws(() => parseArgs(args), UsageError, args.join(' '));
+    assert.throws(() => parseArgs(['--control', '--no-control']), /--control and --no-control contradict each other/);
+    assert.throws(() => parseArgs(['--token', '--quiet']), /--token needs a value/);
+    // The usage names every flag.
+    for (const flag of ['--port N', '--host H', '--seed N', '--now T', '--token T', '--rate-limit R', '--quiet', '--control', '--no-control', '--control-origin O', '--fixtures', '--detached']) assert.ok(USAGE.includes(flag), flag);
   });
 });
 
@@ -690,7 +703,9 @@ describe('control API', () => {
     assert.equal(p.url, '/user/api-keys?label=a+b&expiry=1h');
     assert.equal(p.path, '/user/api-keys');
     assert.equal(p.query, 'label=a+b&expiry=1h');
-    assert.equal(p.headers.authorization, `Bearer ${T.full}`);
+    assert.equal(p.tokenHash, tokenHash(T.full), 'the hash of the token used');
+    assert.equal(p.headers.authorization, undefined, 'never the Authorization header');
+    assert.ok(!JSON.stringify(log).includes(T.full), 'never the token');
     assert.equal(p.bodyLength, 5);
     assert.equal(p.origin, 'http://localhost:5173');
     assert.equal(p.status, 200);
@@ -725,9 +740,9 @@ describe('control API', () => {
     assert.equal((await ctl('POST', '/__test/nope')).status, 404);
   });
 
-  test('control API has CORS; /__test/info names the tokens', async () => {
+  test('control API has no CORS; /__test/info names the tokens', async () => {
     const r = await ctl('GET', '/__test/info');
-    assert.equal(r.headers.get('access-control-allow-origin'), '*');
+    assert.equal(r.headers.get('access-control-allow-origin'), null);
     assert.equal(r.json.demoToken, DEMO_TOKEN);
     assert.deepEqual(r.json.testTokens, TEST_TOKENS);
     assert.deepEqual(r.json.tokens, srv.tokens);
@@ -736,19 +751,10 @@ describe('control API', () => {
 });
 
 test('CLI (bin/, from the source tree): the JSON line with --fixtures and --token; exit 0 on SIGTERM', async () => {
-  const bin = fileURLToPath(new URL('../bin/estuary-user-node.mjs', import.meta.url));
-  const child = spawn(process.execPath, [bin, '--port', '0', '--fixtures', '--quiet', '--token', DEMO_TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const node = await startCommand(['--port', '0', '--fixtures', '--quiet', '--token', DEMO_TOKEN]);
+  let end;
   try {
-    let out = '';
-    await new Promise((resolve, reject) => {
-      child.stdout.on('data', (d) => {
-        out += d;
-        if (out.includes('\n')) resolve();
-      });
-      exited.then(() => reject(new Error(`exited early: ${out}`)));
-    });
-    const line = JSON.parse(out);
+    const { line } = node;
     assert.deepEqual(Object.keys(line), ['baseUrl', 'tokens']);
     assert.match(line.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.equal(line.tokens.user, T.full);
@@ -756,7 +762,7 @@ test('CLI (bin/, from the source tree): the JSON line with --fixtures and --toke
     const r = await fetch(`${line.baseUrl}/user/stats`, { headers: { authorization: `Bearer ${DEMO_TOKEN}` } });
     assert.equal(r.status, 200);
   } finally {
-    child.kill('SIGTERM');
+    end = await node.stop();
   }
-  assert.deepEqual(await exited, { code: 0, signal: null });
+  assert.deepEqual(end, { code: 0, signal: null });
 });

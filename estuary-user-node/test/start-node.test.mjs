@@ -6,16 +6,7 @@ import assert from 'node:assert/strict';
 
 import { isLoopback, startNode, tokenHash } from '../src/index.mjs';
 import { fetchJson } from '../test-fixtures/http.mjs';
-
-/** Starts a node for one test and always closes it. */
-async function withNode(options, fn) {
-  const node = await startNode({ port: 0, ...options });
-  try {
-    return await fn(node);
-  } finally {
-    await node.close();
-  }
-}
+import { withNode } from '../test-fixtures/node.mjs';
 
 async function call(node, method, path, token, init = {}) {
   const headers = token === undefined ? {} : { authorization: `Bearer ${token}` };
@@ -177,8 +168,8 @@ describe('in-process control', () => {
       await call(node, 'POST', '/user/api-keys?label=a+b', user, { headers: { authorization: `Bearer ${user}`, origin: 'http://app.test' } });
       const [entry] = node.requests();
       assert.deepEqual(
-        { method: entry.method, path: entry.path, query: entry.query, origin: entry.origin, status: entry.status, auth: entry.headers.authorization },
-        { method: 'POST', path: '/user/api-keys', query: 'label=a+b', origin: 'http://app.test', status: 200, auth: `Bearer ${user}` },
+        { method: entry.method, path: entry.path, query: entry.query, origin: entry.origin, status: entry.status, tokenHash: entry.tokenHash, auth: entry.headers.authorization },
+        { method: 'POST', path: '/user/api-keys', query: 'label=a+b', origin: 'http://app.test', status: 200, tokenHash: tokenHash(user), auth: undefined },
       );
       node.requests()[0].status = 999; // a copy: the log is not changed
       assert.equal(node.requests()[0].status, 200);

@@ -139,9 +139,12 @@ impl EstuaryUser {
     /// percent-encoded.
     ///
     /// Takes an `ApiKey` (its `tokenHash` is sent, or its `token` for a legacy row without
-    /// one), a `tokenHash`, or a plaintext token. The client's own token is sent as its hash,
-    /// so it never travels in a URL. Resolves with `undefined` on the node's 200, which it
-    /// answers whether or not a key matched. Retried on network errors, 429, 502, 503, 504.
+    /// one), a `tokenHash`, or a plaintext token. A token string costs one more call: the
+    /// keys are listed first, and the token goes in the path only when it is a legacy row's
+    /// (which has no hash to match), as its hash otherwise, so `key.tokenHash || key.token`
+    /// revokes any key. Resolves with `undefined` on the node's 200, which it answers whether
+    /// or not a key matched. Retried on network errors, 429, 502, 503, 504; a key revoking
+    /// itself counts a retry's 401 as revoked.
     ///
     /// Rejects with an `EstuaryError` of kind `invalid_input` (an empty, `.` or `..` key, or
     /// bad options; nothing sent), `unauthorized`, `forbidden`, `rate_limited`, `server`,

@@ -458,7 +458,9 @@ export const CASES = [
       assert.equal(more.length, 0);
       assert.equal(request.method, 'GET');
       assert.equal(request.url, '/user/stats');
-      assert.equal(request.headers.authorization, `Bearer ${ctx.TOKENS.full}`);
+      // The node records the hash of the Bearer token it authenticated, never the header itself.
+      assert.equal(request.status, 200);
+      assert.equal(request.tokenHash, ctx.mod.tokenHash(ctx.TOKENS.full));
       assert.equal(request.headers.cookie, undefined);
     },
   },
@@ -530,15 +532,71 @@ export const CASES = [
   },
   {
     group: 'secrets',
-    name: 'a token given as a string is revoked by its hash: it never travels in a URL',
+    name: 'a token given as a string is looked up with one list call, then revoked by its hash: it never travels in a URL',
     async run(ctx) {
       const user = ctx.user();
       const key = await user.createApiKey({ label: 'by token' });
       await user.revokeApiKey(key.token);
       const log = await ctx.requests();
-      assert.equal(log[1].url, `/user/api-keys/${key.tokenHash}`);
+      assert.deepEqual(log.slice(1).map((r) => `${r.method} ${r.path}`), ['GET /user/api-keys', `DELETE /user/api-keys/${key.tokenHash}`]);
       assert.ok(log.every((r) => !r.url.includes(key.token)));
       ctx.expectKind(await ctx.rejection(ctx.user(key.token).getStats()), 'unauthorized');
+    },
+  },
+  {
+    group: 'secrets',
+    name: 'a legacy key\'s token given as a string (key.tokenHash || key.token) really revokes it',
+    async run(ctx) {
+      const user = ctx.user();
+      for (const legacy of [ctx.TOKENS.legacy, ctx.TOKENS.oldRow]) {
+        const row = (await user.listApiKeys()).find((k) => k.token === legacy);
+        assert.equal(row.tokenHash, '', 'a row without a hash');
+        const before = (await ctx.requests()).length;
+        assert.equal(await user.revokeApiKey(row.tokenHash || row.token), undefined);
+        const log = (await ctx.requests()).slice(before);
+        assert.deepEqual(log.map((r) => `${r.method} ${r.path}`), ['GET /user/api-keys', `DELETE /user/api-keys/${legacy}`]);
+        assert.ok(!(await user.listApiKeys()).some((k) => k.token === legacy), 'no longer listed');
+      }
+      const error = ctx.expectKind(await ctx.rejection(ctx.user(ctx.TOKENS.legacy).getStats()), 'unauthorized');
+      assert.equal(error.reason, 'ERR_INVALID_TOKEN');
+    },
+  },
+  {
+    group: 'secrets',
+    name: 'a key revoking itself whose answer was lost counts the retry\'s 401 as revoked',
+    async run(ctx) {
+      const key = await ctx.user().createApiKey({ label: 'self' });
+      const self = ctx.user(key.token);
+      // The first DELETE reaches the node and revokes the key, then its answer is lost (a
+      // network error): the retry is made with a token that no longer exists.
+      let deletes = 0;
+      const losing = (real) => async (request) => {
+        const response = await real(request);
+        if (request.method === 'DELETE' && deletes++ === 0) throw new TypeError('network connection lost');
+        return response;
+      };
+      assert.equal(await ctx.withFetch(losing, () => self.revokeApiKey(key.token)), undefined);
+      assert.equal(deletes, 2, 'the DELETE was retried');
+      ctx.expectKind(await ctx.rejection(self.getStats()), 'unauthorized');
+      // A first try's 401 is still an error: nothing was revoked by this call.
+      ctx.expectKind(await ctx.rejection(self.revokeApiKey(key.tokenHash)), 'unauthorized');
+    },
+  },
+  {
+    group: 'secrets',
+    name: 'a create that times out or is aborted while reading a clear 401 body reports the 401, not that the key may exist',
+    async run(ctx) {
+      // A real Response whose body never ends: the status is clear, the body never arrives.
+      const stalling = () => async () =>
+        new Response(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{"error":')) }), { status: 401 });
+      const timedOut = await ctx.withFetch(stalling, () => ctx.rejection(ctx.user().createApiKey({}, { timeoutMs: 200 })));
+      assert.equal(ctx.expectKind(timedOut, 'unauthorized').status, 401);
+      assert.match(timedOut.message, /timed out/);
+      assert.ok(!/may have created/.test(timedOut.message), timedOut.message);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 100);
+      const aborted = await ctx.withFetch(stalling, () => ctx.rejection(ctx.user().createApiKey({}, { signal: controller.signal })));
+      assert.match(ctx.expectKind(aborted, 'unauthorized').message, /aborted/);
     },
   },
   {

@@ -39,9 +39,12 @@ export async function unpackedPackage() {
   return { dir, remove: tmp.remove };
 }
 
-/** A fresh test node on a free port: `{ url, close }` (url without the trailing slash). */
-export async function startNode() {
-  const node = await startEstuaryNode({ port: 0, fixtures: true });
+/**
+ * A fresh test node on a free port: `{ url, close }` (url without the trailing slash).
+ * `pageOrigin`: the origin of a page that drives its control API (closed to other pages).
+ */
+export async function startNode(pageOrigin) {
+  const node = await startEstuaryNode({ port: 0, fixtures: true, ...(pageOrigin ? { controlOrigins: [pageOrigin] } : {}) });
   return { url: node.baseUrl, close: () => node.close() };
 }
 
@@ -63,8 +66,8 @@ export function browserSuite(label, launch) {
     const root = dirname(unpacked.dir);
     mkdirSync(join(root, 'behaviour'));
     for (const f of ['page.html', 'cases.mjs', 'kit.mjs']) copyFileSync(join(HERE, f), join(root, 'behaviour', f));
-    node = await startNode();
     site = await serveStatic(root);
+    node = await startNode(site.url);
     browser = await launch();
     browser.page.on?.('pageerror', (e) => errors.push(String(e)));
     await browser.page.goto(`${site.url}/behaviour/page.html`);

@@ -52,9 +52,10 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export function makeContext(mod, baseUrl) {
   const control = async (method, path, body) => {
+    // The control API takes JSON POSTs only (a page may send text/plain without a preflight).
     const response = await fetch(`${baseUrl}/__test/${path}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+      ...(method === 'POST' ? { body: JSON.stringify(body ?? {}), headers: { 'Content-Type': 'application/json' } } : {}),
     });
     if (!response.ok) throw new Error(`control ${method} ${path}: ${response.status} ${await response.text()}`);
     return response.json();

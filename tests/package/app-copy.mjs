@@ -18,7 +18,7 @@ import {
   TEST_TOKEN,
   importFrom,
   installTarball,
-  npmCi,
+  installLocked,
   openPage,
   packPackage,
   requireBuiltPackage,
@@ -54,7 +54,7 @@ export async function installApp(from, { name, readStatsTo }) {
       copyFileSync(READ_STATS, join(app, readStatsTo));
     }
     const [pkg, node] = await Promise.all([packPackage(tmp.dir), packPackage(tmp.dir, NODE_PKG)]);
-    await npmCi(app);
+    await installLocked(app);
     await installTarball(app, pkg.tarball, node.tarball);
     console.log(`${name}: npm ci + tarballs ${seconds(started)}`);
     const { startNode } = await importFrom(app, 'estuary-user-node');

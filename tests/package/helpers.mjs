@@ -91,6 +91,37 @@ export function run(cmd, args, { cwd = ROOT, env = {}, timeoutMs = 60_000 } = {}
 const NPM_QUIET = ['--no-audit', '--no-fund', '--loglevel=error', '--prefer-offline'];
 
 /**
+ * Runs a command that may hang or leave children behind (a test runner and its workers) in a
+ * process group of its own. Resolves, never rejects, with its exit code (null if killed), its
+ * output and whether it ran out of `timeoutMs`, after which the whole group is killed.
+ */
+export function runGroup(cmd, args, { cwd = ROOT, env = {}, timeoutMs = 60_000 } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.kill(-child.pid, 'SIGKILL');
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      // Workers that outlived a runner that did exit would hold ports and CPU: end them too.
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is already gone.
+      }
+      resolvePromise({ code, stdout, stderr, timedOut });
+    });
+  });
+}
+
+/**
  * `npm pack` of pkg/ (or of the package folder `dir`) into `dest`: resolves with the tarball's
  * path and the files it holds (paths inside the package, sorted).
  */
@@ -104,12 +135,9 @@ export async function packPackage(dest, dir = PKG) {
   };
 }
 
-/**
- * `npm ci` in the Node project at `dir` (its committed package-lock.json). --prefer-offline
- * lets a warm npm cache answer without asking the registry.
- */
-export async function npmCi(dir) {
-  await run('npm', ['ci', ...NPM_QUIET], { cwd: dir, timeoutMs: 600_000 });
+/** `npm ci` in the Node project at `dir`: exactly what its package-lock.json holds. */
+export async function installLocked(dir) {
+  await run('npm', ['ci', ...NPM_QUIET], { cwd: dir, timeoutMs: 300_000 });
 }
 
 /** `npm install`s the tarballs into the Node project at `dir` (which has a package.json). */

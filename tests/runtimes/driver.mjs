@@ -31,7 +31,8 @@ export async function drive(mod, { baseUrl, token, wrongToken }) {
   describe.mod = mod;
   const { EstuaryUser, tokenHash } = mod;
   const control = async (path, init) => {
-    const response = await fetch(`${baseUrl}/__test/${path}`, init);
+    // The control API takes JSON POSTs only.
+    const response = await fetch(`${baseUrl}/__test/${path}`, init?.method === 'POST' ? { ...init, headers: { 'Content-Type': 'application/json' } } : init);
     if (!response.ok) throw new Error(`control ${path}: ${response.status}`);
     return response.json();
   };

@@ -100,9 +100,12 @@ before(async () => {
 
 after(() => tmp?.remove());
 
-/** Runs `fn(config)` with a fresh local node of its own; `config` is what the driver needs. */
-async function withNode(fn) {
-  const server = await nodePackage.startNode({ port: 0, fixtures: true });
+/**
+ * Runs `fn(config)` with a fresh local node of its own; `config` is what the driver needs.
+ * `pageOrigin`: a page that drives the node's control API (closed to other pages).
+ */
+async function withNode(fn, pageOrigin) {
+  const server = await nodePackage.startNode({ port: 0, fixtures: true, ...(pageOrigin ? { controlOrigins: [pageOrigin] } : {}) });
   assert.equal(server.tokens.user, TEST_TOKEN);
   try {
     return await fn({ baseUrl: server.baseUrl, token: server.tokens.user, wrongToken: WRONG_TOKEN });
@@ -274,7 +277,7 @@ test('a module Worker in headless Chromium: the web entry by URL, await init(), 
       // Chromium logs the 401 of the typed-error call itself; nothing else may show up.
       assert.deepEqual(problems.filter((p) => !/status of 401/.test(p)), []);
       return result;
-    });
+    }, site.url);
     assert.equal(out.failed, undefined, out.failed);
     assert.match(out.runtime, /HeadlessChrome/);
     assert.equal(out.isWorker, true);

@@ -33,8 +33,13 @@ pub struct Logged {
     pub url: String,
     pub path: String,
     pub query: String,
+    /// Lower-cased header names; never `authorization` (the node keeps only the token's hash).
     pub headers: HashMap<String, String>,
     pub body_length: f64,
+    /// The hash of the Bearer token used, or null.
+    pub token_hash: Option<String>,
+    /// The status sent, or null (dropped, stalled, in flight).
+    pub status: Option<f64>,
 }
 
 async fn control(method: &str, path: &str, body: Option<&str>) -> JsValue {
@@ -44,12 +49,13 @@ async fn control(method: &str, path: &str, body: Option<&str>) -> JsValue {
         "DELETE" => Request::delete(&url),
         _ => Request::get(&url),
     };
-    let request = match body {
-        Some(body) => builder
+    // The control API takes JSON POSTs only (a page may send text/plain without a preflight).
+    let request = match (method, body) {
+        ("POST", body) => builder
             .header("Content-Type", "application/json")
-            .body(body)
+            .body(body.unwrap_or("{}"))
             .unwrap(),
-        None => builder.build().unwrap(),
+        _ => builder.build().unwrap(),
     };
     let response = request.send().await.expect("the test server is running");
     assert!(response.ok(), "control {path}: {}", response.status());

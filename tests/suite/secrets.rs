@@ -85,6 +85,32 @@ async fn revoking_another_key_by_its_token_sends_its_hash_and_revokes_it() {
 }
 
 #[wasm_bindgen_test]
+async fn a_legacy_keys_token_given_as_a_string_is_looked_up_then_revoked_by_its_token() {
+    reset().await;
+    settle(client(TOKEN).revoke_api_key(LEGACY_TOKEN.into(), JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    let calls: Vec<String> = requests()
+        .await
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "GET /user/api-keys".to_string(),
+            format!("DELETE /user/api-keys/{LEGACY_TOKEN}")
+        ]
+    );
+    expect_kind(
+        settle(client(LEGACY_TOKEN).get_stats(JsValue::UNDEFINED))
+            .await
+            .unwrap_err(),
+        "unauthorized",
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_failed_revoke_of_a_legacy_token_never_repeats_it() {
     reset().await;
     fault(&format!(
