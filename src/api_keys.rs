@@ -77,8 +77,9 @@ impl Client {
     /// # Errors
     ///
     /// Kind `InvalidInput` (an empty, `.` or `..` key; nothing sent), `Unauthorized`,
-    /// `Forbidden`, `RateLimited`, `Server`, `Http`, `Network`, `Timeout` or `Aborted`.
-    /// Messages never repeat the key.
+    /// `Forbidden`, `NotFound`, `RateLimited`, `Server`, `Http`, `Network`, `Timeout`,
+    /// `Aborted`, or `Decode` (the lookup's key list, for a token string). Messages never
+    /// repeat the key.
     ///
     /// ```no_run
     /// # async fn run(client: estuary_user::Client) -> Result<(), estuary_user::Error> {

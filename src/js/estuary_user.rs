@@ -147,8 +147,9 @@ impl EstuaryUser {
     /// itself counts a retry's 401 as revoked.
     ///
     /// Rejects with an `EstuaryError` of kind `invalid_input` (an empty, `.` or `..` key, or
-    /// bad options; nothing sent), `unauthorized`, `forbidden`, `rate_limited`, `server`,
-    /// `http`, `network`, `timeout` or `aborted`. Messages never repeat the key.
+    /// bad options; nothing sent), `unauthorized`, `forbidden`, `not_found`, `rate_limited`,
+    /// `server`, `http`, `network`, `timeout`, `aborted`, or `decode` (the lookup's key list,
+    /// for a token string). Messages never repeat the key.
     ///
     /// @example
     /// ```ts

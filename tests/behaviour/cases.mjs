@@ -375,12 +375,32 @@ export const CASES = [
         [() => async () => Promise.reject('offline'), 'Error', 'offline'],
         [() => async () => Promise.reject(undefined), 'Error', 'fetch failed'],
         [() => () => { throw foreign; }, 'TypeError', 'fetch failed'],
+        [() => async () => Promise.reject(new DOMException('the network is down', 'NetworkError')), 'NetworkError', 'the network is down'],
       ]) {
         const error = await ctx.withFetch(makeFetch, () => ctx.rejection(ctx.user().getStats({ maxRetries: 0 })));
         ctx.expectKind(error, 'network');
         assert.ok(error.cause instanceof Error, 'the cause is an Error of this realm');
         assert.equal(error.cause.name, name, 'the cause keeps the name');
         assert.equal(error.cause.message, message, 'the cause keeps the message');
+        await worksAfter(ctx);
+      }
+    },
+  },
+  {
+    group: 'faults',
+    name: 'a fetch mock that never settles, or a 2xx body that never ends, still times out or aborts, and the module keeps working',
+    async run(ctx) {
+      // The platform's fetch rejects, and errors its body, when the call's signal fires; these
+      // mocks ignore the signal, and the call must end all the same.
+      const never = () => () => new Promise(() => {});
+      const endless = () => async () => new Response(new ReadableStream({ start() {} }), { status: 200 });
+      for (const mock of [never, endless]) {
+        const timedOut = await ctx.withFetch(mock, () => ctx.rejection(ctx.user().getStats({ timeoutMs: 200, maxRetries: 0 })));
+        ctx.expectKind(timedOut, 'timeout');
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 100);
+        const aborted = await ctx.withFetch(mock, () => ctx.rejection(ctx.user().getStats({ signal: controller.signal })));
+        ctx.expectKind(aborted, 'aborted');
         await worksAfter(ctx);
       }
     },

@@ -56,10 +56,9 @@ test('third_party/gloo-net is gloo-net 0.7.0 plus the diff in PATCH.md, and noth
     const diffs = [...patchMd.matchAll(/^```diff\n([\s\S]*?)^```$/gm)];
     assert.equal(diffs.length, 1, 'PATCH.md holds exactly one ```diff block');
     writeFileSync(join(scratch, 'patch.diff'), diffs[0][1]);
-    execFileSync('patch', ['-p1', '--forward', '--no-backup-if-mismatch', '-i', join(scratch, 'patch.diff')], {
-      cwd: patched,
-      stdio: 'pipe',
-    });
+    // git is there wherever the repository is (Debian's `patch` may not be); `git apply`
+    // works outside a repository too.
+    execFileSync('git', ['apply', '-p1', join(scratch, 'patch.diff')], { cwd: patched, stdio: 'pipe' });
 
     const expected = files(patched);
     const actual = files(VENDORED).filter((f) => !ADDED.includes(f));
