@@ -8,28 +8,31 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh test
 
+# Each section's title with the seconds since the start, so that a log shows what each costs.
+section() { printf '== %s (at %d s)\n' "$*" "$SECONDS"; }
+
 PORT="${ESTUARY_TEST_PORT:-3999}"
 export ESTUARY_TEST_URL="http://127.0.0.1:$PORT"
 
-echo "== format and lints"
+section "format and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --target wasm32-unknown-unknown --all-targets --all-features -- -D warnings
 cargo clippy --workspace --all-targets --all-features -- -D warnings
 
-echo "== native unit and property tests"
+section "native unit and property tests"
 cargo test
 
-echo "== the vendored gloo-net is crates.io's 0.7.0 plus third_party/gloo-net/PATCH.md (tests/vendored/)"
+section "the vendored gloo-net is crates.io's 0.7.0 plus third_party/gloo-net/PATCH.md (tests/vendored/)"
 node --test tests/vendored/
 
-echo "== rustdoc without warnings; the doc examples and examples/ compile for wasm32"
+section "rustdoc without warnings; the doc examples and examples/ compile for wasm32"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown --features js
 # What docs.rs builds ([package.metadata.docs.rs]: wasm32, default features).
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --target wasm32-unknown-unknown
 cargo test --doc --target wasm32-unknown-unknown
 cargo build --examples --target wasm32-unknown-unknown
 
-echo "== the crate as published: only what a Rust user needs, and it builds (cargo publish --dry-run)"
+section "the crate as published: only what a Rust user needs, and it builds (cargo publish --dry-run)"
 mkdir -p target
 cargo package --list -p estuary-user --allow-dirty > target/crate-files.txt
 if grep -E '^(tests|www|bench|scripts|\.ci|test-tools|estuary-user-node|pkg|wasm|node_modules)/|^package(-lock)?\.json$' target/crate-files.txt; then
@@ -38,10 +41,10 @@ if grep -E '^(tests|www|bench|scripts|\.ci|test-tools|estuary-user-node|pkg|wasm
 fi
 cargo publish --dry-run -p estuary-user --allow-dirty
 
-echo "== a Rust app on the oldest (wasm-bindgen 0.2.114) and on the newest wasm-bindgen the crate accepts, checked for wasm32 (tests/rust-apps/)"
+section "a Rust app on the oldest (wasm-bindgen 0.2.114) and on the newest wasm-bindgen the crate accepts, checked for wasm32 (tests/rust-apps/)"
 bash tests/rust-apps/check.sh
 
-echo "== package build (web target) and its TypeScript types (tsc --strict)"
+section "package build (web target) and its TypeScript types (tsc --strict)"
 bash scripts/build-pkg.sh
 tsc -p tests/types                       # lib ESNext + DOM, no skipLibCheck
 tsc -p tests/types/tsconfig.es2022.json  # lib ES2022 + DOM, no skipLibCheck
@@ -51,37 +54,37 @@ printf 'pkg sizes (raw / gzip -9): wasm %s / %s bytes, glue %s / %s bytes, inlin
   "$(wc -c < pkg/estuary_user.js)" "$(gzip -9c pkg/estuary_user.js | wc -c)" \
   "$(wc -c < pkg/inline.js)" "$(gzip -9c pkg/inline.js | wc -c)"
 
-echo "== the npm package as Node, Vite and TypeScript users install it: entries, TypeScript matrix, publint, attw (tests/package/)"
+section "the npm package as Node, Vite and TypeScript users install it: entries, TypeScript matrix, publint, attw (tests/package/)"
 bash scripts/test-package.sh
 
-echo "== bundlers and frameworks: production builds of apps using the npm pack tarball, run in Chromium/HTTP against estuary-user-node (tests/bundlers/, tests/frameworks/)"
+section "bundlers and frameworks: production builds of apps using the npm pack tarball, run in Chromium/HTTP against estuary-user-node (tests/bundlers/, tests/frameworks/)"
 # Vite, webpack 5, Rollup 4, esbuild and Parcel 2 (default and inline entry); Next.js
 # (Turbopack and webpack), SvelteKit and Angular. Each app's own lockfile, npm ci'd into a
 # temporary copy (npm's cache makes a second run fast).
 node --test tests/bundlers/ tests/frameworks/
 
-echo "== the packed package in Node 18/20/22 (and require() in 20/22), Deno, Bun, workerd and a Chromium module Worker; the inline entry in Node 18, Deno and Bun (tests/runtimes/)"
+section "the packed package in Node 18/20/22 (and require() in 20/22), Deno, Bun, workerd and a Chromium module Worker; the inline entry in Node 18, Deno and Bun (tests/runtimes/)"
 node --test tests/runtimes/
 
-echo "== the behaviour suite on the files npm pack ships, in Node, headless Chromium and headless Firefox (tests/behaviour/)"
+section "the behaviour suite on the files npm pack ships, in Node, headless Chromium and headless Firefox (tests/behaviour/)"
 node --test tests/behaviour/
 
-echo "== an app's tests of the packed package under Jest 30 (ESM), Vitest (forks, threads, vmThreads, vmForks) and node:test (tests/runners/)"
+section "an app's tests of the packed package under Jest 30 (ESM), Vitest (forks, threads, vmThreads, vmForks) and node:test (tests/runners/)"
 node --test tests/runners/
 
-echo "== benchmark smoke run (bench/run.mjs --quick: every section, few iterations; the size budget is enforced)"
+section "benchmark smoke run (bench/run.mjs --quick: every section, few iterations; the size budget is enforced)"
 node bench/run.mjs --quick
 
-echo "== the JS error contract on the built package"
+section "the JS error contract on the built package"
 node --test tests/js/
 
-echo "== the local Estuary node, estuary-user-node/: its behaviour, and its npm pack tarball installed (CLI, startNode in Node 18/20/22, Deno, Bun, types)"
+section "the local Estuary node, estuary-user-node/: its behaviour, and its npm pack tarball installed (CLI, startNode in Node 18/20/22, Deno, Bun, types)"
 node --test estuary-user-node/test/
 
-echo "== scripts/setup.sh, sourced, changes only PATH in the caller's shell (tests/scripts/)"
+section "scripts/setup.sh, sourced, changes only PATH in the caller's shell (tests/scripts/)"
 node --test tests/scripts/
 
-echo "== wasm suite in headless Chromium, headless Firefox and Node (server on $ESTUARY_TEST_URL)"
+section "wasm suite in headless Chromium, headless Firefox and Node (server on $ESTUARY_TEST_URL)"
 # The estuary-user-node command (node_modules/.bin, linked by npm ci) with the suite's fixed
 # test users; it prints one JSON line on stdout when it is ready. The browsers' test page
 # drives the node's control API from its own origin, which the node must be told (it refuses
@@ -102,7 +105,7 @@ wasm-pack --log-level warn test --headless --chrome --mode no-install --test bro
 wasm-pack --log-level warn test --headless --firefox --mode no-install --test browser --features js
 wasm-pack --log-level warn test --node --mode no-install --test node --features js
 
-echo "== demo page end to end in headless Chromium (screenshot: tests/artifacts/demo.png)"
+section "demo page end to end in headless Chromium (screenshot: tests/artifacts/demo.png)"
 node --test tests/e2e/
 
-echo "== all tests passed"
+section "all tests passed"
