@@ -88,7 +88,7 @@ fn valid_authority(authority: &str) -> bool {
             !p.is_empty()
                 && p.len() <= 5
                 && p.bytes().all(|b| b.is_ascii_digit())
-                && crate::text::parse_decimal(p).is_some_and(|n| n <= 65535)
+                && p.parse::<u16>().is_ok()
         }
     };
     host_ok && port_ok
