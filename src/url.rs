@@ -14,7 +14,8 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     }
     // `split_once(':')` + `strip_prefix`, not `split_once("://")`: the substring searcher
     // costs the `.wasm` about 2 KB.
-    let (scheme, rest) = split_once(input, b':')
+    let (scheme, rest) = input
+        .split_once(':')
         .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))
         .ok_or_else(|| bad("it has no http:// or https:// scheme"))?;
     let scheme = scheme.to_ascii_lowercase();
@@ -24,7 +25,7 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     if rest.contains(['?', '#']) {
         return Err(bad("it must not have a query or fragment"));
     }
-    let (authority, path) = split_once(rest, b'/').unwrap_or((rest, ""));
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     if authority.contains('@') {
         return Err(bad("it must not contain credentials"));
     }
@@ -39,13 +40,6 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     })
 }
 
-/// `str::split_once` for an ASCII byte, with no panicking slice: core's version indexes, and
-/// the message code of a failed slice costs the `.wasm` about 1 KB (docs/benchmarks.md, "Size").
-fn split_once(s: &str, separator: u8) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|b| b == separator)?;
-    Some((s.get(..at)?, s.get(at + 1..)?))
-}
-
 /// The error for a refused base URL, saying why.
 pub(crate) fn base_url_error(why: &str) -> Error {
     Error::invalid(cat!(
@@ -56,7 +50,7 @@ pub(crate) fn base_url_error(why: &str) -> Error {
 
 fn valid_authority(authority: &str) -> bool {
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        match split_once(v6, b']') {
+        match v6.split_once(']') {
             Some((addr, rest)) if !addr.is_empty() => match rest {
                 "" => (addr, None),
                 _ => match rest.strip_prefix(':') {
@@ -67,7 +61,7 @@ fn valid_authority(authority: &str) -> bool {
             _ => return false,
         }
     } else {
-        match split_once(authority, b':') {
+        match authority.split_once(':') {
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         }
