@@ -12,8 +12,8 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     if input.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("it contains whitespace or control characters"));
     }
-    // `split_once(':')` + `strip_prefix`, not `split_once("://")`: the substring searcher
-    // costs the `.wasm` about 2 KB.
+    // `split_once(':')` + `strip_prefix`, not `split_once("://")`: the substring searcher costs
+    // the package 911 B gzip (issue 27, docs/benchmarks.md).
     let (scheme, rest) = input
         .split_once(':')
         .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))
@@ -117,18 +117,6 @@ pub(crate) fn path_segment(what: &str, value: &str) -> Result<String, Error> {
     }
 }
 
-/// `scheme://host[:port]` of an absolute URL: up to the first `/` after the `//`. Byte
-/// positions, not `str::find("://")`, whose substring searcher costs the `.wasm` about 2 KB.
-pub(crate) fn origin(url: &str) -> &str {
-    let slashes = url.bytes().position(|b| b == b':').map_or(0, |at| at + 3);
-    let end = url
-        .bytes()
-        .skip(slashes)
-        .position(|b| b == b'/')
-        .map_or(url.len(), |at| slashes + at);
-    url.get(..end).unwrap_or(url)
-}
-
 /// A query string built from `(name, value)` pairs, values encoded: `?a=1&b=x%20y`, or `""`.
 pub(crate) fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = String::new();
@@ -204,17 +192,6 @@ mod tests {
         }
         assert_eq!(path_segment("key", "...").unwrap(), "...");
         assert_eq!(path_segment("key", "a/b").unwrap(), "a%2Fb");
-    }
-
-    #[test]
-    fn origins_end_at_the_first_slash_after_the_scheme() {
-        assert_eq!(
-            origin("https://node.example/user/stats"),
-            "https://node.example"
-        );
-        assert_eq!(origin("http://[::1]:3004"), "http://[::1]:3004");
-        assert_eq!(origin("http://h:1/a/b?c=/d"), "http://h:1");
-        assert_eq!(origin("no scheme"), "no scheme");
     }
 
     #[test]
