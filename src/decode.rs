@@ -25,21 +25,10 @@ fn bad(message: impl Into<String>) -> Error {
     }
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// A value made by `JSON.parse`.
-    type Parsed;
-
-    /// `value[key]`. JSON.parse makes plain data without getters, so a read cannot throw and
-    /// needs no try/catch wrapper per read, as `Reflect::get` has. Only called on objects (a
-    /// read of `null` would throw).
-    #[wasm_bindgen(method, structural, indexing_getter)]
-    fn read(this: &Parsed, key: &JsValue) -> JsValue;
-}
-
-/// `object[key]`; `object` must be a JS object (every caller checks `is_object` first).
+/// `object[key]`: `undefined` where the key is missing. JSON.parse makes plain data without
+/// getters, so the read does not throw.
 fn get(object: &JsValue, key: &JsValue) -> JsValue {
-    object.unchecked_ref::<Parsed>().read(key)
+    Reflect::get(object, key).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn is_plain_object(value: &JsValue) -> bool {
