@@ -5,8 +5,8 @@
 use gloo_net::http::{Request, Response};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit};
 
 use crate::call_core::Prepared;
 use crate::cancel::CallSignal;
@@ -57,7 +57,7 @@ pub(crate) struct Connection {
     /// The `RequestInit` of every try, made once: `{ headers: { Authorization: "Bearer …" },
     /// credentials: "omit" }`, with `method` and `signal` set per try. A `Request` copies
     /// what it needs from it when it is made, so one object serves every call.
-    init: Object,
+    init: RequestInit,
 }
 
 /// A failed try, with what a retry needs.
@@ -78,16 +78,17 @@ impl From<Error> for Failure {
 
 impl Connection {
     pub(crate) fn new(token: Token, base_url: String, timeout_ms: u32, max_retries: u32) -> Self {
+        // A record of header names to values, as `fetch` takes it.
         let headers = Object::new();
-        set(
+        let _ = Reflect::set(
             &headers,
-            "Authorization",
+            &"Authorization".into(),
             &cat!("Bearer ", token.expose()).into(),
         );
-        let init = Object::new();
-        set(&init, "headers", &headers);
+        let init = RequestInit::new();
+        init.set_headers_record_from_str_to_str(&headers);
         // docs/estuary-node.md "CORS": the node allows any origin but no credentials.
-        set(&init, "credentials", &"omit".into());
+        init.set_credentials(RequestCredentials::Omit);
         Connection {
             token,
             base_url,
@@ -107,15 +108,13 @@ impl Connection {
         url: &str,
         cancel: &mut CallSignal,
     ) -> Result<(u16, JsValue), Failure> {
-        // A plain object as the `RequestInit`: web-sys's typed setters would each add an
-        // import to the JS glue every user downloads.
-        set(&self.init, "method", &request.method.as_str().into());
-        set(&self.init, "signal", &cancel.signal());
+        self.init.set_method(request.method.as_str());
+        self.init.set_signal(Some(&cancel.signal()));
         // Made from a `web_sys::Request` rather than gloo-net's `RequestBuilder`, which
         // builds two `Request`s and parses the URL again on every try (docs/benchmarks.md).
         // A URL the platform refuses throws here, before anything is sent: bad input.
-        let request_js = web_sys::Request::new_with_str_and_init(url, self.init.unchecked_ref())
-            .map_err(|_| {
+        let request_js =
+            web_sys::Request::new_with_str_and_init(url, &self.init).map_err(|_| {
                 Error::invalid("baseUrl was refused by this platform's fetch; nothing was sent")
             })?;
         // Never `Debug`-format a gloo-net `Request` or `Headers`: they print `Authorization`.
@@ -256,8 +255,4 @@ fn retry_after_ms(response: &Response) -> Option<f64> {
         let at = js_sys::Date::parse(value.trim());
         (!at.is_nan()).then(|| at - js_sys::Date::now())
     })
-}
-
-pub(crate) fn set(object: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &key.into(), value);
 }
