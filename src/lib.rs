@@ -45,7 +45,7 @@ mod properties;
 pub use error::{Cause, Error, ErrorKind};
 pub use expiry::Expiry;
 pub use limits::{DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES, MAX_TIMEOUT};
-pub use models::{ApiKey, ExportV1, JsonValue, Perms, UserExport, UserStats};
+pub use models::{ApiKey, ExportV1, Perms, UserExport, UserStats};
 pub use token::token_hash;
 
 #[cfg(target_arch = "wasm32")]
