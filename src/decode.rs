@@ -18,6 +18,14 @@ use crate::limits::MAX_ENVELOPE_FIELD;
 use crate::models::{whole_count, ApiKey, UserExport, UserStats, TOO_DEEP};
 use crate::text::cat;
 
+#[wasm_bindgen]
+extern "C" {
+    // `JSON.parse` of a JS string: `Response.text()` + this does what `Response.json()`
+    // does, and the text never has to be copied into wasm.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    pub(crate) fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
 fn bad(message: impl Into<String>) -> Error {
     Error::Decode {
         status: 200,

@@ -8,12 +8,12 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableStreamDefaultReader};
 
-use crate::call_core::Prepared;
 use crate::cancel::{CallSignal, Cause};
-use crate::decode::envelope;
+use crate::connection::Connection;
+use crate::decode::{envelope, parse_json};
 use crate::error::{excerpt, Error};
-use crate::http::{parse_json, Connection};
 use crate::limits::{EXCERPT_SOURCE, MAX_ERROR_BODY};
+use crate::request::Prepared;
 use crate::text::cat;
 use crate::token::{mask_tokens, redact};
 

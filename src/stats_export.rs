@@ -1,9 +1,9 @@
 //! `GET /user/stats` and `GET /user/export`.
 
 use crate::call::Call;
-use crate::call_core::Endpoint;
 use crate::client::Client;
 use crate::models::{UserExport, UserStats};
+use crate::request::Endpoint;
 
 impl Client {
     /// Reads the user's usage: sends `GET /user/stats`.

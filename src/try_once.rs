@@ -3,62 +3,19 @@
 //! [`Error`].
 
 use gloo_net::http::{Request, Response};
-use js_sys::{Object, Reflect};
-use wasm_bindgen::prelude::*;
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{RequestCredentials, RequestInit};
 
-use crate::call_core::Prepared;
 use crate::cancel::CallSignal;
+use crate::connection::Connection;
+use crate::decode::parse_json;
 use crate::error::Error;
 use crate::error_body;
+use crate::request::Prepared;
 use crate::retry::{retry_after_seconds_ms, retryable_status};
 use crate::text::cat;
-use crate::token::{mask_tokens, redact, Token};
-
-#[wasm_bindgen]
-extern "C" {
-    // `JSON.parse` of a JS string: `Response.text()` + this does what `Response.json()`
-    // does, and the text never has to be copied into wasm.
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    pub(crate) fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
-}
-
-/// The methods the five endpoints use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Method {
-    Get,
-    Post,
-    Delete,
-}
-
-impl Method {
-    fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        }
-    }
-}
-
-/// Whether the global `fetch` that gloo-net calls exists: calling a missing one would throw
-/// through wasm instead of failing the call.
-pub(crate) fn has_fetch() -> bool {
-    Reflect::get(&js_sys::global(), &"fetch".into()).is_ok_and(|f| f.is_function())
-}
-
-/// What every request needs from the client.
-pub(crate) struct Connection {
-    pub(crate) token: Token,
-    pub(crate) base_url: String,
-    pub(crate) timeout_ms: u32,
-    pub(crate) max_retries: u32,
-    /// The `RequestInit` of every try, made once: `{ headers: { Authorization: "Bearer …" },
-    /// credentials: "omit" }`, with `method` and `signal` set per try. A `Request` copies
-    /// what it needs from it when it is made, so one object serves every call.
-    init: RequestInit,
-}
+use crate::token::{mask_tokens, redact};
 
 /// A failed try, with what a retry needs.
 pub(crate) struct Failure {
@@ -77,27 +34,6 @@ impl From<Error> for Failure {
 }
 
 impl Connection {
-    pub(crate) fn new(token: Token, base_url: String, timeout_ms: u32, max_retries: u32) -> Self {
-        // A record of header names to values, as `fetch` takes it.
-        let headers = Object::new();
-        let _ = Reflect::set(
-            &headers,
-            &"Authorization".into(),
-            &cat!("Bearer ", token.expose()).into(),
-        );
-        let init = RequestInit::new();
-        init.set_headers_record_from_str_to_str(&headers);
-        // docs/estuary-node.md "CORS": the node allows any origin but no credentials.
-        init.set_credentials(RequestCredentials::Omit);
-        Connection {
-            token,
-            base_url,
-            timeout_ms,
-            max_retries,
-            init,
-        }
-    }
-
     /// One try of `request` at `url`: send, status, then the whole body, so that a
     /// connection that dies mid-body fails the try like any other network error. A 2xx
     /// gives its status and the body as the platform parsed it (`undefined` when the call
