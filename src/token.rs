@@ -84,8 +84,9 @@ pub(crate) fn redact(text: String, secret: &str) -> String {
 
 /// `text` with each match replaced by `[redacted]`, where `match_end(bytes, at)` says where a
 /// match starting at `at` ends. A plain byte scan rather than `str::replace`, whose substring
-/// searcher costs the `.wasm` about 2 KB (generic, not `dyn`: an indirect call measured +0.3 KB). Matches start and end at ASCII bytes, so the text is
-/// copied as `&str` slices with no UTF-8 check to link; it is copied only once a match is found.
+/// searcher costs the package 4,973 B gzip (issue 27, docs/benchmarks.md). Matches start and
+/// end at ASCII bytes, so the text is copied as `&str` slices with no UTF-8 check to link; it
+/// is copied only once a match is found.
 fn replace_matches(text: String, match_end: impl Fn(&[u8], usize) -> Option<usize>) -> String {
     let bytes = text.as_bytes();
     let mut out: Option<String> = None;
