@@ -1,9 +1,9 @@
 //! `GET`, `POST` and `DELETE /user/api-keys`.
 
 use crate::call::{Call, KeyRef};
-use crate::call_core::Endpoint;
 use crate::client::Client;
 use crate::models::{ApiKey, CreateApiKeyParams};
+use crate::request::Endpoint;
 
 impl Client {
     /// Lists every non-revoked key of the user: sends `GET /user/api-keys`.

@@ -10,13 +10,14 @@ use std::time::Duration;
 
 use web_sys::AbortSignal;
 
-use crate::call_core::{CallOptions, Endpoint, Secret};
 use crate::client::Client;
 use crate::decode::Output;
+use crate::engine::CallOptions;
 use crate::error::Error;
 use crate::expiry::Expiry;
 use crate::limits::{check_retries, timeout_ms};
 use crate::models::{ApiKey, Perms};
+use crate::request::{Endpoint, Secret};
 
 /// A call not yet sent; `.await` it (it implements [`IntoFuture`]) to send it and get a
 /// `Result<T, Error>`. Dropping the future before it completes aborts the request.

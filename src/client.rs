@@ -5,8 +5,8 @@ use core::fmt;
 use std::rc::Rc;
 use std::time::Duration;
 
+use crate::connection::Connection;
 use crate::error::Error;
-use crate::http::Connection;
 use crate::limits::{check_retries, timeout_ms, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT};
 use crate::token::Token;
 use crate::url::{base_url_error, normalize_base_url};

@@ -18,6 +18,14 @@ use crate::limits::MAX_ENVELOPE_FIELD;
 use crate::models::{whole_count, ApiKey, UserExport, UserStats, TOO_DEEP};
 use crate::text::cat;
 
+#[wasm_bindgen]
+extern "C" {
+    // `JSON.parse` of a JS string: `Response.text()` + this does what `Response.json()`
+    // does, and the text never has to be copied into wasm.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    pub(crate) fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
 fn bad(message: impl Into<String>) -> Error {
     Error::Decode {
         status: 200,
@@ -32,7 +40,9 @@ extern "C" {
 
     /// `value[key]`. JSON.parse makes plain data without getters, so a read cannot throw and
     /// needs no try/catch wrapper per read, as `Reflect::get` has. Only called on objects (a
-    /// read of `null` would throw).
+    /// read of `null` would throw). Kept for speed, not size: with `Reflect::get` the check
+    /// of a 10,000-key list took 13.3 ms instead of 11.4–11.7 ms (`bench/run.mjs --only
+    /// large`, twice each, issue 27, docs/benchmarks.md); the size differs by 21 B.
     #[wasm_bindgen(method, structural, indexing_getter)]
     fn read(this: &Parsed, key: &JsValue) -> JsValue;
 }

@@ -8,15 +8,14 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, ReadableStreamDefaultReader};
 
-use crate::call_core::Prepared;
 use crate::cancel::{CallSignal, Cause};
-use crate::decode::envelope;
+use crate::connection::Connection;
+use crate::decode::{envelope, parse_json};
 use crate::error::{excerpt, Error};
-use crate::http::{parse_json, Connection};
 use crate::limits::{EXCERPT_SOURCE, MAX_ERROR_BODY};
+use crate::request::Prepared;
 use crate::text::cat;
 use crate::token::{mask_tokens, redact};
-use crate::url::origin;
 
 /// The error of a non-2xx `response`; the cancellation's error if the call was cancelled
 /// while the body was read.
@@ -134,17 +133,17 @@ fn redirect_note(response: &Response, request: &Prepared, base_url: &str) -> Opt
         });
     }
     // The base URL the redirect points at: where it went, without the path that was asked
-    // for; else that URL's origin.
+    // for; else that URL's origin, as the platform's URL parser reads it.
     let to = response.url();
     let target = match to.strip_suffix(request.path.as_str()) {
-        Some(base) if base != base_url => base,
-        _ => origin(&to),
+        Some(base) if base != base_url => base.to_owned(),
+        _ => web_sys::Url::new(&to).map_or(to, |url| url.origin()),
     };
     Some(cat!(
         "the request was redirected",
         DROPPED,
         ": use \"",
-        mask_tokens(target.into()),
+        mask_tokens(target),
         "\" as baseUrl"
     ))
 }

@@ -38,12 +38,8 @@ pub(crate) fn timeout_ms(timeout: Option<Duration>) -> Result<u32, Error> {
         Some(t) if t.is_zero() => Err(Error::invalid(
             "the timeout must be longer than 0 ms; use no timeout instead",
         )),
-        // Rounded up, so that 0.5 ms does not become "no timeout". In `u64`, not through
-        // `as_nanos()`: its `u128` division links 1 KB of compiler-builtins into the `.wasm`.
-        Some(t) => {
-            let ms = t.as_secs() * 1000 + u64::from(t.subsec_nanos().div_ceil(1_000_000));
-            Ok(u32::try_from(ms).unwrap_or(u32::MAX))
-        }
+        // Rounded up, so that 0.5 ms does not become "no timeout".
+        Some(t) => Ok(u32::try_from(t.as_nanos().div_ceil(1_000_000)).unwrap_or(u32::MAX)),
     }
 }
 

@@ -4,6 +4,7 @@ use core::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::error::{quoted, Error};
 use crate::expiry::Expiry;
@@ -171,53 +172,40 @@ pub struct UserExport {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct ExportV1 {
     /// The user's contents (camelCase objects: `id`, `cid`, `name`, `size`, …).
-    #[serde(rename = "Contents", default, deserialize_with = "null_as_default")]
-    pub contents: Vec<JsonValue>,
+    #[serde(rename = "Contents", default, deserialize_with = "items")]
+    pub contents: Vec<Value>,
     /// The user's deals (mixed-case objects: `ID`, `CreatedAt`, `user_id`, …).
-    #[serde(rename = "Deals", default, deserialize_with = "null_as_default")]
-    pub deals: Vec<JsonValue>,
+    #[serde(rename = "Deals", default, deserialize_with = "items")]
+    pub deals: Vec<Value>,
 }
 
-/// Any JSON value, for the parts of the export that the node does not type.
-#[derive(Clone, Debug, PartialEq)]
-pub enum JsonValue {
-    /// `null`
-    Null,
-    /// `true` / `false`
-    Bool(bool),
-    /// A number (as JavaScript sees it).
-    Number(f64),
-    /// A string.
-    String(String),
-    /// An array.
-    Array(Vec<JsonValue>),
-    /// An object, keys in the order received.
-    Object(Vec<(String, JsonValue)>),
+/// Export items as [`serde_json::Value`]s, `null` as an empty list, refused beyond
+/// [`MAX_DEPTH`] levels (serde_json's own limit guards its parser only, not this decoder).
+fn items<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Value>, D::Error> {
+    Ok(Option::<Items>::deserialize(deserializer)?
+        .map(|items| items.0)
+        .unwrap_or_default())
 }
 
-impl JsonValue {
-    /// The value of `key` when this is an object.
-    pub fn get(&self, key: &str) -> Option<&JsonValue> {
-        match self {
-            JsonValue::Object(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
+/// A list of export items, each decoded by [`Depth`].
+struct Items(Vec<Value>);
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Depth(0).deserialize(deserializer)? {
+            Value::Array(items) => Ok(Items(items)),
+            _ => Err(de::Error::custom("expected a list")),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for JsonValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Depth(0).deserialize(deserializer)
-    }
-}
-
-/// Decodes a [`JsonValue`] `.0` levels down; refuses to go deeper than [`MAX_DEPTH`].
+/// Decodes a [`Value`] `.0` levels down; refuses to go deeper than [`MAX_DEPTH`].
 struct Depth(u32);
 
 impl<'de> DeserializeSeed<'de> for Depth {
-    type Value = JsonValue;
+    type Value = Value;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<JsonValue, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         if self.0 > MAX_DEPTH {
             return Err(de::Error::custom(TOO_DEEP));
         }
@@ -226,50 +214,51 @@ impl<'de> DeserializeSeed<'de> for Depth {
 }
 
 impl<'de> Visitor<'de> for Depth {
-    type Value = JsonValue;
+    type Value = Value;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_unit<E>(self) -> Result<JsonValue, E> {
-        Ok(JsonValue::Null)
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
-    fn visit_none<E>(self) -> Result<JsonValue, E> {
-        Ok(JsonValue::Null)
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<JsonValue, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
         self.deserialize(d)
     }
-    fn visit_bool<E>(self, v: bool) -> Result<JsonValue, E> {
-        Ok(JsonValue::Bool(v))
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<JsonValue, E> {
-        Ok(JsonValue::Number(v as f64))
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<JsonValue, E> {
-        Ok(JsonValue::Number(v as f64))
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<JsonValue, E> {
-        Ok(JsonValue::Number(v))
+    /// JSON has no NaN or infinity: they cannot come from a parsed body, and would be `null`.
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
-    fn visit_str<E>(self, v: &str) -> Result<JsonValue, E> {
-        Ok(JsonValue::String(v.to_owned()))
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
-    fn visit_string<E>(self, v: String) -> Result<JsonValue, E> {
-        Ok(JsonValue::String(v))
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonValue, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         while let Some(item) = seq.next_element_seed(Depth(self.0 + 1))? {
             items.push(item);
         }
-        Ok(JsonValue::Array(items))
+        Ok(Value::Array(items))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonValue, A::Error> {
-        let mut entries = Vec::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            entries.push((key, map.next_value_seed(Depth(self.0 + 1))?));
+            entries.insert(key, map.next_value_seed(Depth(self.0 + 1))?);
         }
-        Ok(JsonValue::Object(entries))
+        Ok(Value::Object(entries))
     }
 }
 
@@ -356,13 +345,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.version, "v0.0.1");
-        assert_eq!(e.version1.deals, vec![]);
+        assert!(e.version1.deals.is_empty());
         let item = &e.version1.contents[0];
-        assert_eq!(item.get("name"), Some(&JsonValue::String("a.txt".into())));
-        assert_eq!(
-            item.get("cid").and_then(|c| c.get("/")),
-            Some(&JsonValue::String("bafy".into()))
-        );
+        assert_eq!(item["name"], "a.txt");
+        assert_eq!(item["cid"]["/"], "bafy");
+        assert_eq!(item["id"].as_u64(), Some(1));
+        assert_eq!(item["active"], true);
     }
 
     #[test]

@@ -43,7 +43,12 @@ pub(crate) fn backoff_ms(attempt: u32, random: f64, retry_after_ms: Option<f64>)
 
 /// `Retry-After` given in seconds (the HTTP-date form is parsed by the platform).
 pub(crate) fn retry_after_seconds_ms(value: &str) -> Option<f64> {
-    crate::text::parse_decimal(value.trim()).map(|s| f64::from(s) * 1000.0)
+    let value = value.trim();
+    // Digits only: `parse` would also take a sign.
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    value.parse::<u32>().ok().map(|s| f64::from(s) * 1000.0)
 }
 
 #[cfg(test)]
@@ -79,5 +84,7 @@ mod tests {
             None
         );
         assert_eq!(retry_after_seconds_ms("-1"), None);
+        assert_eq!(retry_after_seconds_ms("+1"), None);
+        assert_eq!(retry_after_seconds_ms(""), None);
     }
 }

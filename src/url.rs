@@ -12,9 +12,10 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     if input.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("it contains whitespace or control characters"));
     }
-    // `split_once(':')` + `strip_prefix`, not `split_once("://")`: the substring searcher
-    // costs the `.wasm` about 2 KB.
-    let (scheme, rest) = split_once(input, b':')
+    // `split_once(':')` + `strip_prefix`, not `split_once("://")`: the substring searcher costs
+    // the package 911 B gzip (issue 27, docs/benchmarks.md).
+    let (scheme, rest) = input
+        .split_once(':')
         .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))
         .ok_or_else(|| bad("it has no http:// or https:// scheme"))?;
     let scheme = scheme.to_ascii_lowercase();
@@ -24,7 +25,7 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     if rest.contains(['?', '#']) {
         return Err(bad("it must not have a query or fragment"));
     }
-    let (authority, path) = split_once(rest, b'/').unwrap_or((rest, ""));
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
     if authority.contains('@') {
         return Err(bad("it must not contain credentials"));
     }
@@ -39,13 +40,6 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
     })
 }
 
-/// `str::split_once` for an ASCII byte, with no panicking slice: core's version indexes, and
-/// the message code of a failed slice costs the `.wasm` about 1 KB (docs/benchmarks.md, "Size").
-fn split_once(s: &str, separator: u8) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|b| b == separator)?;
-    Some((s.get(..at)?, s.get(at + 1..)?))
-}
-
 /// The error for a refused base URL, saying why.
 pub(crate) fn base_url_error(why: &str) -> Error {
     Error::invalid(cat!(
@@ -56,7 +50,7 @@ pub(crate) fn base_url_error(why: &str) -> Error {
 
 fn valid_authority(authority: &str) -> bool {
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        match split_once(v6, b']') {
+        match v6.split_once(']') {
             Some((addr, rest)) if !addr.is_empty() => match rest {
                 "" => (addr, None),
                 _ => match rest.strip_prefix(':') {
@@ -67,7 +61,7 @@ fn valid_authority(authority: &str) -> bool {
             _ => return false,
         }
     } else {
-        match split_once(authority, b':') {
+        match authority.split_once(':') {
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         }
@@ -88,7 +82,7 @@ fn valid_authority(authority: &str) -> bool {
             !p.is_empty()
                 && p.len() <= 5
                 && p.bytes().all(|b| b.is_ascii_digit())
-                && crate::text::parse_decimal(p).is_some_and(|n| n <= 65535)
+                && p.parse::<u16>().is_ok()
         }
     };
     host_ok && port_ok
@@ -121,18 +115,6 @@ pub(crate) fn path_segment(what: &str, value: &str) -> Result<String, Error> {
         "." | ".." => Err(Error::invalid(cat!(what, " must not be \".\" or \"..\""))),
         _ => Ok(encode_component(value)),
     }
-}
-
-/// `scheme://host[:port]` of an absolute URL: up to the first `/` after the `//`. Byte
-/// positions, not `str::find("://")`, whose substring searcher costs the `.wasm` about 2 KB.
-pub(crate) fn origin(url: &str) -> &str {
-    let slashes = url.bytes().position(|b| b == b':').map_or(0, |at| at + 3);
-    let end = url
-        .bytes()
-        .skip(slashes)
-        .position(|b| b == b'/')
-        .map_or(url.len(), |at| slashes + at);
-    url.get(..end).unwrap_or(url)
 }
 
 /// A query string built from `(name, value)` pairs, values encoded: `?a=1&b=x%20y`, or `""`.
@@ -210,17 +192,6 @@ mod tests {
         }
         assert_eq!(path_segment("key", "...").unwrap(), "...");
         assert_eq!(path_segment("key", "a/b").unwrap(), "a%2Fb");
-    }
-
-    #[test]
-    fn origins_end_at_the_first_slash_after_the_scheme() {
-        assert_eq!(
-            origin("https://node.example/user/stats"),
-            "https://node.example"
-        );
-        assert_eq!(origin("http://[::1]:3004"), "http://[::1]:3004");
-        assert_eq!(origin("http://h:1/a/b?c=/d"), "http://h:1");
-        assert_eq!(origin("no scheme"), "no scheme");
     }
 
     #[test]

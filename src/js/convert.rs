@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use crate::call_core::CallOptions;
+use crate::engine::CallOptions;
 use crate::error::Error;
 use crate::limits::{retries_from_js, timeout_ms_from_js};
 use crate::text::cat;

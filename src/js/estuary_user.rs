@@ -11,11 +11,11 @@ use wasm_bindgen_futures::future_to_promise;
 use super::convert::{call_options, optional_object, retries_field, string_field, timeout_field};
 use super::error::to_js;
 use crate::call::KeyRef;
-use crate::call_core::Endpoint;
 use crate::client::Client;
 use crate::error::Error;
 use crate::expiry::Expiry;
 use crate::models::{ApiKey, CreateApiKeyParams, Perms};
+use crate::request::Endpoint;
 
 /// A client for the user API of one Estuary node (`/user/*`), as one user: list, create and
 /// revoke API keys, read usage stats, export the user's data.

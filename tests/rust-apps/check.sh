@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # The library's lower bound (`name = "X"` or `name = { version = "X"`) must be what lowest/ pins.
 version_of() { sed -nE "s/^$1 = (\\{ version = )?\"=?([0-9.]+)\".*/\\2/p" "$2"; }
-for crate in wasm-bindgen wasm-bindgen-futures js-sys web-sys gloo-net serde-wasm-bindgen; do
+for crate in wasm-bindgen wasm-bindgen-futures js-sys web-sys gloo-net serde-wasm-bindgen sha2; do
   lib=$(version_of "$crate" Cargo.toml)
   app=$(version_of "$crate" tests/rust-apps/lowest/Cargo.toml)
   [ -n "$lib" ] && [ "$lib" = "$app" ] || {

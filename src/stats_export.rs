@@ -1,9 +1,9 @@
 //! `GET /user/stats` and `GET /user/export`.
 
 use crate::call::Call;
-use crate::call_core::Endpoint;
 use crate::client::Client;
 use crate::models::{UserExport, UserStats};
+use crate::request::Endpoint;
 
 impl Client {
     /// Reads the user's usage: sends `GET /user/stats`.
@@ -29,7 +29,7 @@ impl Client {
     /// Exports everything the node knows about the user's contents and deals: sends
     /// `GET /user/export`.
     ///
-    /// Resolves with the export, items loosely typed ([`JsonValue`](crate::JsonValue), nested
+    /// Resolves with the export, items loosely typed ([`serde_json::Value`], nested
     /// at most 64 deep). Not paginated: it can be megabytes, so give it a longer timeout.
     /// Retried on network errors (a body cut off included), 429, 502, 503 and 504.
     ///

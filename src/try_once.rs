@@ -3,62 +3,19 @@
 //! [`Error`].
 
 use gloo_net::http::{Request, Response};
-use js_sys::{Object, Reflect};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::call_core::Prepared;
 use crate::cancel::CallSignal;
+use crate::connection::Connection;
+use crate::decode::parse_json;
 use crate::error::Error;
 use crate::error_body;
+use crate::request::Prepared;
 use crate::retry::{retry_after_seconds_ms, retryable_status};
 use crate::text::cat;
-use crate::token::{mask_tokens, redact, Token};
-
-#[wasm_bindgen]
-extern "C" {
-    // `JSON.parse` of a JS string: `Response.text()` + this does what `Response.json()`
-    // does, and the text never has to be copied into wasm.
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    pub(crate) fn parse_json(text: &JsValue) -> Result<JsValue, JsValue>;
-}
-
-/// The methods the five endpoints use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Method {
-    Get,
-    Post,
-    Delete,
-}
-
-impl Method {
-    fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        }
-    }
-}
-
-/// Whether the global `fetch` that gloo-net calls exists: calling a missing one would throw
-/// through wasm instead of failing the call.
-pub(crate) fn has_fetch() -> bool {
-    Reflect::get(&js_sys::global(), &"fetch".into()).is_ok_and(|f| f.is_function())
-}
-
-/// What every request needs from the client.
-pub(crate) struct Connection {
-    pub(crate) token: Token,
-    pub(crate) base_url: String,
-    pub(crate) timeout_ms: u32,
-    pub(crate) max_retries: u32,
-    /// The `RequestInit` of every try, made once: `{ headers: { Authorization: "Bearer …" },
-    /// credentials: "omit" }`, with `method` and `signal` set per try. A `Request` copies
-    /// what it needs from it when it is made, so one object serves every call.
-    init: Object,
-}
+use crate::token::{mask_tokens, redact};
 
 /// A failed try, with what a retry needs.
 pub(crate) struct Failure {
@@ -77,26 +34,6 @@ impl From<Error> for Failure {
 }
 
 impl Connection {
-    pub(crate) fn new(token: Token, base_url: String, timeout_ms: u32, max_retries: u32) -> Self {
-        let headers = Object::new();
-        set(
-            &headers,
-            "Authorization",
-            &cat!("Bearer ", token.expose()).into(),
-        );
-        let init = Object::new();
-        set(&init, "headers", &headers);
-        // docs/estuary-node.md "CORS": the node allows any origin but no credentials.
-        set(&init, "credentials", &"omit".into());
-        Connection {
-            token,
-            base_url,
-            timeout_ms,
-            max_retries,
-            init,
-        }
-    }
-
     /// One try of `request` at `url`: send, status, then the whole body, so that a
     /// connection that dies mid-body fails the try like any other network error. A 2xx
     /// gives its status and the body as the platform parsed it (`undefined` when the call
@@ -107,15 +44,13 @@ impl Connection {
         url: &str,
         cancel: &mut CallSignal,
     ) -> Result<(u16, JsValue), Failure> {
-        // A plain object as the `RequestInit`: web-sys's typed setters would each add an
-        // import to the JS glue every user downloads.
-        set(&self.init, "method", &request.method.as_str().into());
-        set(&self.init, "signal", &cancel.signal());
+        self.init.set_method(request.method.as_str());
+        self.init.set_signal(Some(&cancel.signal()));
         // Made from a `web_sys::Request` rather than gloo-net's `RequestBuilder`, which
         // builds two `Request`s and parses the URL again on every try (docs/benchmarks.md).
         // A URL the platform refuses throws here, before anything is sent: bad input.
-        let request_js = web_sys::Request::new_with_str_and_init(url, self.init.unchecked_ref())
-            .map_err(|_| {
+        let request_js =
+            web_sys::Request::new_with_str_and_init(url, &self.init).map_err(|_| {
                 Error::invalid("baseUrl was refused by this platform's fetch; nothing was sent")
             })?;
         // Never `Debug`-format a gloo-net `Request` or `Headers`: they print `Authorization`.
@@ -256,8 +191,4 @@ fn retry_after_ms(response: &Response) -> Option<f64> {
         let at = js_sys::Date::parse(value.trim());
         (!at.is_nan()).then(|| at - js_sys::Date::now())
     })
-}
-
-pub(crate) fn set(object: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(object, &key.into(), value);
 }
