@@ -20,8 +20,8 @@
 //!             ├─ 2xx     the body, JSON.parse'd in JS and checked in place (decode.rs)
 //!             └─ non-2xx error_body.rs: the body, bounded; the node's envelope → Error
 //!   ▼
-//! call.rs        the Rust API decodes the checked answer into models.rs (serde);
-//!                the JS facade returns it as it is
+//! call.rs        the Rust API decodes the checked answer into models.rs (`T::decode`,
+//!                decode.rs, serde-wasm-bindgen); the JS facade returns it as it is
 //! ```
 //!
 //! Every failure is an [`Error`] (error.rs); messages are built by text.rs.
@@ -76,45 +76,9 @@ pub use call::{Call, CallFuture, KeyRef};
 #[cfg(target_arch = "wasm32")]
 pub use client::{Client, ClientBuilder};
 
-/// The pure input paths, for the property tests (`tests/properties.rs`, native). Not part of
-/// the API: hidden, and not built for wasm.
-#[cfg(not(target_arch = "wasm32"))]
-#[doc(hidden)]
-pub mod __properties {
-    use crate::Error;
-
-    /// A Go duration in nanoseconds, if it is one.
-    pub fn go_duration_nanos(input: &str) -> Option<i64> {
-        crate::expiry::parse_go_duration(input).ok()
-    }
-
-    /// Whether `token` is accepted as a token; why not, when it is not.
-    pub fn check_token(token: &str) -> Result<(), Error> {
-        crate::token::Token::new(token).map(drop)
-    }
-
-    /// See `url::normalize_base_url`.
-    pub fn normalize_base_url(input: &str) -> Result<String, Error> {
-        crate::url::normalize_base_url(input)
-    }
-
-    /// See `url::encode_component`.
-    pub fn encode_component(value: &str) -> String {
-        crate::url::encode_component(value)
-    }
-
-    /// See `url::path_segment`.
-    pub fn path_segment(what: &str, value: &str) -> Result<String, Error> {
-        crate::url::path_segment(what, value)
-    }
-
-    /// See `url::query_string`.
-    pub fn query_string(pairs: &[(&str, &str)]) -> String {
-        crate::url::query_string(pairs.iter().copied())
-    }
-
-    /// See `error::excerpt`.
-    pub fn excerpt(body: &str) -> Option<String> {
-        crate::error::excerpt(body)
-    }
-}
+/// Property tests of the pure input paths (native `cargo test`). The file lives under
+/// `tests/` with the other test code, but is compiled as a unit-test module so that it reaches
+/// the crate's internals without making them public.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "../tests/unit/properties.rs"]
+mod properties;

@@ -187,15 +187,26 @@ fn items<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Value>, D::Er
         .unwrap_or_default())
 }
 
-/// A list of export items, each decoded by [`Depth`].
+/// A list of export items, each decoded by [`Depth`] from level 0 (the list itself is not a
+/// level of an item).
 struct Items(Vec<Value>);
 
 impl<'de> Deserialize<'de> for Items {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Depth(0).deserialize(deserializer)? {
-            Value::Array(items) => Ok(Items(items)),
-            _ => Err(de::Error::custom("expected a list")),
+        deserializer.deserialize_seq(Items(Vec::new()))
+    }
+}
+
+impl<'de> Visitor<'de> for Items {
+    type Value = Items;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Items, A::Error> {
+        while let Some(item) = seq.next_element_seed(Depth(0))? {
+            self.0.push(item);
         }
+        Ok(self)
     }
 }
 
@@ -362,8 +373,10 @@ mod tests {
                 "]".repeat(depth)
             )
         };
-        assert!(serde_json::from_str::<UserExport>(&nested(60)).is_ok());
-        let err = serde_json::from_str::<UserExport>(&nested(100)).unwrap_err();
+        // An item's own levels count from 0, the list holding it is not one of them: 65
+        // arrays (levels 0 to 64) pass, one more is refused.
+        assert!(serde_json::from_str::<UserExport>(&nested(65)).is_ok());
+        let err = serde_json::from_str::<UserExport>(&nested(66)).unwrap_err();
         assert!(err.to_string().contains(TOO_DEEP), "{err}");
     }
 

@@ -1,13 +1,53 @@
 //! Property tests (native `cargo test`): the pure input paths never panic, and encodings
 //! round-trip. Each property runs proptest's default 256 cases; `PROPTEST_CASES` raises it.
-//! The paths without a public native entry come through `estuary_user::__properties`.
-#![cfg(not(target_arch = "wasm32"))]
+//! Compiled as a unit-test module of the crate (`src/lib.rs`, `#[path]`), so it reaches the
+//! internal paths through the small wrappers below, and nothing is made public for it.
 
-use estuary_user::__properties::{
+use crate::{token_hash, Expiry, UserStats};
+use paths::{
     check_token, encode_component, excerpt, go_duration_nanos, normalize_base_url, path_segment,
     query_string,
 };
-use estuary_user::{token_hash, Expiry, UserStats};
+
+/// The pure input paths, each as the properties call it.
+mod paths {
+    use crate::Error;
+
+    /// A Go duration in nanoseconds, if it is one.
+    pub fn go_duration_nanos(input: &str) -> Option<i64> {
+        crate::expiry::parse_go_duration(input).ok()
+    }
+
+    /// Whether `token` is accepted as a token; why not, when it is not.
+    pub fn check_token(token: &str) -> Result<(), Error> {
+        crate::token::Token::new(token).map(drop)
+    }
+
+    /// See `url::normalize_base_url`.
+    pub fn normalize_base_url(input: &str) -> Result<String, Error> {
+        crate::url::normalize_base_url(input)
+    }
+
+    /// See `url::encode_component`.
+    pub fn encode_component(value: &str) -> String {
+        crate::url::encode_component(value)
+    }
+
+    /// See `url::path_segment`.
+    pub fn path_segment(what: &str, value: &str) -> Result<String, Error> {
+        crate::url::path_segment(what, value)
+    }
+
+    /// See `url::query_string`.
+    pub fn query_string(pairs: &[(&str, &str)]) -> String {
+        crate::url::query_string(pairs.iter().copied())
+    }
+
+    /// See `error::excerpt`.
+    pub fn excerpt(body: &str) -> Option<String> {
+        crate::error::excerpt(body)
+    }
+}
 use proptest::prelude::*;
 
 fn percent_decode(s: &str) -> Vec<u8> {
