@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 # The library's lower bound (`name = "X"` or `name = { version = "X"`) must be what lowest/ pins.
-version_of() { sed -nE "s/^$1 = (\\{ version = )?\"=?([0-9.]+)\".*/\\2/p" "$2"; }
+# The first requirement of that name: the library's own (its dev-dependencies may pin again).
+version_of() { sed -nE "s/^$1 = (\\{ version = )?\"=?([0-9.]+)\".*/\\2/p" "$2" | head -n 1; }
 for crate in wasm-bindgen wasm-bindgen-futures js-sys web-sys gloo-net serde-wasm-bindgen sha2; do
   lib=$(version_of "$crate" Cargo.toml)
   app=$(version_of "$crate" tests/rust-apps/lowest/Cargo.toml)
