@@ -64,7 +64,8 @@ impl Client {
         // Fails with `aborted` when the caller's signal has already fired: nothing is sent.
         let mut cancel = CallSignal::new(options.signal.as_ref(), timeout)?;
         let list = Prepared::lookup();
-        // One place that sends, so that the one request engine is built once.
+        // One loop sends both: the lookup's list first, when a token string needs it, then
+        // the request itself.
         loop {
             let next = if lookup.is_some() { &list } else { &request };
             let answer = self.send(next, options, &mut cancel).await?;
