@@ -246,7 +246,7 @@ function wasmOptFlags() {
  * that matches the shipped one item for item, with names.
  */
 function namedBreakdown(pkgWasmBytes) {
-  const dir = join(ROOT, 'target', 'wasm32-unknown-unknown', 'release');
+  const dir = join(ROOT, 'target', 'npm', 'wasm32-unknown-unknown', 'release'); // scripts/build-pkg.sh's CARGO_TARGET_DIR
   let candidates = [];
   try {
     candidates = readdirSync(dir).filter((f) => f.endsWith('.wasm')).map((f) => ({ f: join(dir, f), t: statSync(join(dir, f)).mtimeMs }));

@@ -15,10 +15,21 @@ remap=""
 for dir in "$registry"/*/; do
   [ -d "$dir" ] && remap+=" --remap-path-prefix=${dir%/}=crates.io"
 done
-export RUSTFLAGS="${RUSTFLAGS:-}$remap --remap-path-prefix=$PWD=estuary-user"
+# The cdylib is built by the nightly that wasm/rust-toolchain.toml pins, with std rebuilt to panic by an immediate trap: std's panic handler, its formatting and
+# its messages leave the .wasm (−2.7 KB gzip). A panic already ended in a trap that printed
+# nothing, so nothing users see changes (docs/toolchain.md trap 19). RUSTFLAGS reach only the
+# wasm32 target's crates: cargo is given `--target`, so build scripts stay as they are.
+# wasm-pack runs some cargo commands from the repository root, so the toolchain is named for
+# all of them.
+RUSTUP_TOOLCHAIN="$(cd wasm && rustup show active-toolchain | cut -d' ' -f1)"
+export RUSTUP_TOOLCHAIN
+export RUSTFLAGS="${RUSTFLAGS:-}$remap --remap-path-prefix=$PWD=estuary-user -Zunstable-options -Cpanic=immediate-abort"
+# Its own target directory: the wasm suite and the Rust checks build this workspace with stable,
+# and two compilers sharing one directory would leave either one's .wasm in the same place.
+export CARGO_TARGET_DIR="$PWD/target/npm"
 # wasm/ is the cdylib-only crate, so the release profile's LTO applies (docs/toolchain.md, trap 4).
 wasm-pack --log-level warn build wasm --target web --release --mode no-install \
-  --out-dir ../pkg --out-name estuary_user
+  --out-dir ../pkg --out-name estuary_user -- -Zbuild-std=std,panic_abort
 # Short import/export names (binaryen), no producers/target_features sections (wasm-opt) and a
 # glue minified and renamed to match by esbuild: −4.8 KB gzip (docs/benchmarks.md, "Size").
 node scripts/minify.mjs

@@ -3,7 +3,8 @@
 # (see docs/toolchain.md for why each pin). Source it to get PATH set:
 #   source scripts/setup.sh       # installs what is missing, then puts the tools first on PATH
 #   source scripts/setup.sh demo  # only what building the package and the demo need: the wasm
-#                                 # target, wasm-bindgen-cli, wasm-pack and the root npm tools
+#                                 # target, the package's pinned nightly, wasm-bindgen-cli,
+#                                 # wasm-pack and the root npm tools
 #                                 # (binaryen, esbuild, estuary-user-node); no browsers, drivers,
 #                                 # extra runtimes or lints
 #   bash scripts/setup.sh [demo]  # installs only
@@ -21,6 +22,9 @@ if [ "${ESTUARY_SETUP_CHILD:-}" = 1 ]; then
 
   export PATH="$HOME/.cargo/bin:$PATH"
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  # The pinned nightly that builds the npm package's .wasm (wasm/rust-toolchain.toml, with its
+  # std sources and wasm32 target): about 10 s from rustup the first time, instant after.
+  (cd wasm && rustup --quiet toolchain install)
   # The wasm-bindgen CLI must equal the crate version in Cargo.lock exactly.
   wasm-bindgen --version 2>/dev/null | grep -qF 0.2.130 || cargo install wasm-bindgen-cli --version 0.2.130
   wasm-pack --version 2>/dev/null | grep -qF 0.15.1 || cargo install wasm-pack --version 0.15.1 --locked
