@@ -320,7 +320,7 @@ pub(crate) const MAYBE_CREATED: &str =
 
 /// `input` between double quotes, with `"`, `\` and control characters escaped like Rust's
 /// `{:?}` does: how messages quote what the user typed, without `{:?}`, whose escaping code
-/// (Unicode's printable tables) costs the package 5,057 B gzip (issue 27, docs/benchmarks.md).
+/// (Unicode's printable tables) costs the package 3,609 B gzip (issue 27, docs/benchmarks.md).
 pub(crate) fn quoted(input: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(input.len() + 2);

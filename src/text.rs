@@ -1,8 +1,8 @@
 //! Messages built without `core::fmt`. `format!` builds an `Arguments` at every call site and
 //! links the formatting machinery (`fmt::write`, `Formatter::pad_integral`, integer `Display`),
 //! which the npm package otherwise never needs. Measured (issue 27, docs/benchmarks.md):
-//! `format!` everywhere costs the package +1,122 B gzip; plain `[..].concat()` and
-//! `to_string()` +524 B. The one trick of this kind: every message goes through here.
+//! `format!` everywhere costs the package +1,216 B gzip; `to_string()` for the numbers alone
+//! +377 B. The one trick of this kind: every message goes through here.
 
 /// Concatenates string parts (anything `AsRef<str>`): `cat!("a ", name, " b")`.
 macro_rules! cat {

@@ -13,7 +13,7 @@ pub(crate) fn normalize_base_url(input: &str) -> Result<String, Error> {
         return Err(bad("it contains whitespace or control characters"));
     }
     // `split_once(':')` + `strip_prefix`, not `split_once("://")`: the substring searcher costs
-    // the package 911 B gzip (issue 27, docs/benchmarks.md).
+    // the package 642 B gzip (issue 27, docs/benchmarks.md).
     let (scheme, rest) = input
         .split_once(':')
         .and_then(|(scheme, rest)| Some((scheme, rest.strip_prefix("//")?)))
