@@ -15,14 +15,24 @@ remap=""
 for dir in "$registry"/*/; do
   [ -d "$dir" ] && remap+=" --remap-path-prefix=${dir%/}=crates.io"
 done
-# The cdylib is built by the nightly that wasm/rust-toolchain.toml pins, with std rebuilt to panic by an immediate trap: std's panic handler, its formatting and
-# its messages leave the .wasm (−2.7 KB gzip). A panic already ended in a trap that printed
+# The cdylib is built by the nightly that wasm/rust-toolchain.toml pins, with std rebuilt to
+# panic by an immediate trap: std's panic handler, its formatting and its messages leave the
+# .wasm (−2.7 KB gzip). A panic already ended in a trap that printed
 # nothing, so nothing users see changes (docs/toolchain.md trap 19). RUSTFLAGS reach only the
 # wasm32 target's crates: cargo is given `--target`, so build scripts stay as they are.
 # wasm-pack runs some cargo commands from the repository root, so the toolchain is named for
-# all of them.
-RUSTUP_TOOLCHAIN="$(cd wasm && rustup show active-toolchain | cut -d' ' -f1)"
+# all of them (and an inherited RUSTUP_TOOLCHAIN cannot swap it).
+RUSTUP_TOOLCHAIN="$(bash scripts/pkg-toolchain.sh)"
 export RUSTUP_TOOLCHAIN
+sysroot=$(rustc --print sysroot 2>/dev/null) && [ -d "$sysroot/lib/rustlib/src/rust/library" ] || {
+  echo "the package's toolchain $RUSTUP_TOOLCHAIN (with rust-src) is missing: run \`source scripts/setup.sh demo\`" >&2
+  exit 1
+}
+# std is compiled from the toolchain's sources under this machine's rustup home: its paths
+# are mapped to a neutral prefix too.
+remap+=" --remap-path-prefix=$sysroot/lib/rustlib/src/rust=rust"
+# CARGO_ENCODED_RUSTFLAGS would replace RUSTFLAGS entirely, and with them immediate-abort.
+unset CARGO_ENCODED_RUSTFLAGS
 export RUSTFLAGS="${RUSTFLAGS:-}$remap --remap-path-prefix=$PWD=estuary-user -Zunstable-options -Cpanic=immediate-abort"
 # Its own target directory: the wasm suite and the Rust checks build this workspace with stable,
 # and two compilers sharing one directory would leave either one's .wasm in the same place.

@@ -22,9 +22,11 @@ if [ "${ESTUARY_SETUP_CHILD:-}" = 1 ]; then
 
   export PATH="$HOME/.cargo/bin:$PATH"
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
-  # The pinned nightly that builds the npm package's .wasm (wasm/rust-toolchain.toml, with its
-  # std sources and wasm32 target): about 10 s from rustup the first time, instant after.
-  (cd wasm && rustup --quiet toolchain install)
+  # The pinned nightly that builds the npm package's .wasm (wasm/rust-toolchain.toml), with its
+  # std sources and wasm32 target: about 10 s from rustup the first time, instant after.
+  # (Its one stdout line, "… unchanged", would land in the output of a caller that sources this.)
+  rustup --quiet toolchain install "$(bash scripts/pkg-toolchain.sh)" --profile minimal \
+    --component rust-src --target wasm32-unknown-unknown >/dev/null
   # The wasm-bindgen CLI must equal the crate version in Cargo.lock exactly.
   wasm-bindgen --version 2>/dev/null | grep -qF 0.2.130 || cargo install wasm-bindgen-cli --version 0.2.130
   wasm-pack --version 2>/dev/null | grep -qF 0.15.1 || cargo install wasm-pack --version 0.15.1 --locked

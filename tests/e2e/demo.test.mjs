@@ -3,7 +3,7 @@
 //   node --test tests/e2e/
 //
 // Starts the local node's command (estuary-user-node/bin/) and www/serve.mjs on free ports, then
-// uses the page as a person would. Needs pkg/ built (`wasm-pack build --target web --release --mode no-install`) and
+// uses the page as a person would. Needs pkg/ built (`bash scripts/build-pkg.sh`) and
 // Chromium at /usr/bin/chromium (override with CHROMIUM_PATH). Writes tests/artifacts/demo.png.
 
 import { test, before, after } from 'node:test';

@@ -2,7 +2,8 @@
 //! Only `wasm-pack build wasm` uses it; Rust apps depend on `estuary-user` itself.
 //!
 //! Its global allocator is talc's (`talc::wasm`), the one the wasm test suite
-//! (`tests/suite/mod.rs`) runs with, so the tested build is the shipped one: 1,648 B gzip
+//! (`tests/suite/mod.rs`) runs with, so the Rust suite's allocator is the shipped one (the
+//! behaviour suite runs on the shipped `.wasm` itself): 1,648 B gzip
 //! smaller than Rust's default dlmalloc, with no growth in the memory tests
 //! (docs/benchmarks.md, "Size").
 
