@@ -47,13 +47,6 @@ impl Client {
         options: &CallOptions,
     ) -> Result<JsValue, Error> {
         let connection = &*self.connection;
-        let mut lookup = match &endpoint {
-            Endpoint::RevokeApiKey {
-                segment,
-                legacy_row: false,
-            } if self.is_token(&segment.0) => Some(segment.clone()),
-            _ => None,
-        };
         let mut request = self.prepare(endpoint)?;
         if !has_fetch() {
             return Err(Error::invalid(
@@ -63,20 +56,15 @@ impl Client {
         let timeout = options.timeout_ms.unwrap_or(connection.timeout_ms);
         // Fails with `aborted` when the caller's signal has already fired: nothing is sent.
         let mut cancel = CallSignal::new(options.signal.as_ref(), timeout)?;
-        let list = Prepared::lookup();
-        // One loop sends both: the lookup's list first, when a token string needs it, then
-        // the request itself.
-        loop {
-            let next = if lookup.is_some() { &list } else { &request };
-            let answer = self.send(next, options, &mut cancel).await?;
-            let Some(token) = lookup.take() else {
-                cancel.settle();
-                return Ok(answer);
-            };
-            if decode::lists_token(&answer, &token.0) {
+        if let Some(token) = request.look_up_first.take() {
+            let keys = self.send(&self.lookup()?, options, &mut cancel).await?;
+            if decode::lists_token(&keys, &token.0) {
                 request = self.revoke(token, true)?;
             }
         }
+        let answer = self.send(&request, options, &mut cancel).await?;
+        cancel.settle();
+        Ok(answer)
     }
 
     /// One request of a call, its retries included: the checked answer (`undefined` for a

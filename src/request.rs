@@ -75,6 +75,10 @@ pub(crate) struct Prepared {
     /// A revoke of the client's own key: once a try may have revoked it, a retry's
     /// `ERR_INVALID_TOKEN` means it is gone.
     pub(crate) revokes_own_key: bool,
+    /// A token given as a string to revoke, sent as its hash unless the key list shows it
+    /// is a legacy row's (which has no hash to match): [`Client::call`] lists the keys
+    /// first.
+    pub(crate) look_up_first: Option<Secret>,
 }
 
 /// The path of the key list, and of a create; a revoke's starts with it.
@@ -116,7 +120,15 @@ impl Client {
             secret: None,
             check: Some(check),
             revokes_own_key: false,
+            look_up_first: None,
         })
+    }
+
+    /// The key list that finds whether a token given as a string to revoke is a legacy row's.
+    pub(crate) fn lookup(&self) -> Result<Prepared, Error> {
+        let mut list = self.prepare(Endpoint::ListApiKeys)?;
+        list.what = LOOKUP;
+        Ok(list)
     }
 
     /// The `DELETE` of a key given as a token or hash (`legacy_row`: see [`crate::KeyRef`]).
@@ -125,10 +137,10 @@ impl Client {
         // well as its token (docs/estuary-node.md "DELETE /user/api-keys/{key_or_hash}"), so
         // the client's own token and anything shaped like a token go as their hash. A legacy
         // row has no hash to match: its token must go as it is.
-        let key_or_hash = if !legacy_row && self.is_token(&segment.0) {
-            token_hash(&segment.0)
+        let (key_or_hash, look_up_first) = if !legacy_row && self.is_token(&segment.0) {
+            (token_hash(&segment.0), Some(segment))
         } else {
-            segment.0
+            (segment.0, None)
         };
         let own = &self.connection.token;
         let revokes_own_key = key_or_hash == own.expose() || key_or_hash == own.hash();
@@ -143,6 +155,7 @@ impl Client {
             secret,
             check: None,
             revokes_own_key,
+            look_up_first,
         })
     }
 }
@@ -164,18 +177,6 @@ impl Endpoint {
 }
 
 impl Prepared {
-    /// The key list that finds whether a token given as a string to revoke is a legacy row's.
-    pub(crate) fn lookup() -> Prepared {
-        Prepared {
-            method: Method::Get,
-            path: KEYS.into(),
-            what: LOOKUP,
-            secret: None,
-            check: Some(decode::check_api_keys),
-            revokes_own_key: false,
-        }
-    }
-
     /// Whether the 2xx body is read only to its end (a revoke's).
     pub(crate) fn discards_body(&self) -> bool {
         self.check.is_none()
