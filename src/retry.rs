@@ -1,6 +1,7 @@
 //! When to retry, and how long to wait: pure rules, so they are tested natively.
 
 use crate::error::Error;
+use crate::text::parse_digits;
 
 /// Network errors (a body cut off mid-read included) and the statuses that mean "try again
 /// later" (docs/estuary-node.md "Rate limit": 429 above 200 requests/s; proxies in front of
@@ -43,12 +44,7 @@ pub(crate) fn backoff_ms(attempt: u32, random: f64, retry_after_ms: Option<f64>)
 
 /// `Retry-After` given in seconds (the HTTP-date form is parsed by the platform).
 pub(crate) fn retry_after_seconds_ms(value: &str) -> Option<f64> {
-    let value = value.trim();
-    // Digits only: `parse` would also take a sign.
-    if !value.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    value.parse::<u32>().ok().map(|s| f64::from(s) * 1000.0)
+    parse_digits::<u32>(value.trim()).map(|s| f64::from(s) * 1000.0)
 }
 
 #[cfg(test)]

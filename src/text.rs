@@ -21,6 +21,16 @@ pub(crate) fn concat(parts: &[&str]) -> String {
     out
 }
 
+/// `text` as a number when it is ASCII digits only: `str::parse` alone would also take a
+/// leading `+`, which neither a port nor `Retry-After` allows.
+pub(crate) fn parse_digits<T: core::str::FromStr>(text: &str) -> Option<T> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        text.parse().ok()
+    } else {
+        None
+    }
+}
+
 /// `n` in decimal.
 pub(crate) fn decimal(n: u64) -> String {
     let mut out = String::new();

@@ -1,7 +1,7 @@
 //! Base URL checks, path segments and query strings: every value is percent-encoded here.
 
 use crate::error::Error;
-use crate::text::cat;
+use crate::text::{cat, parse_digits};
 
 /// Checks that `input` is an absolute `http(s)` URL and returns it without trailing slashes.
 ///
@@ -75,16 +75,7 @@ fn valid_authority(authority: &str) -> bool {
             .all(|c| {
                 c.is_ascii_alphanumeric() || !c.is_ascii() || matches!(c, '.' | '-' | '_' | ':')
             });
-    // Digits only: `str::parse` would also take `+80`, which URL parsers refuse.
-    let port_ok = match port {
-        None => true,
-        Some(p) => {
-            !p.is_empty()
-                && p.len() <= 5
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u16>().is_ok()
-        }
-    };
+    let port_ok = port.is_none_or(|p| p.len() <= 5 && parse_digits::<u16>(p).is_some());
     host_ok && port_ok
 }
 
