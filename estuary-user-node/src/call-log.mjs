@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { BadInput } from './bad-input.mjs';
+import { authorizationWords } from './estuary-api.mjs';
 import { compilePathPattern, pathMatches } from './path-pattern.mjs';
 import { tokenHashOfByteString } from './store.mjs';
 
@@ -14,7 +15,7 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization']);
 
 /** The token the node would authenticate (`Bearer <token>`, as authenticate() splits it), or null. */
 export function bearerToken(header) {
-  const parts = (header ?? '').replace(/^[ \t]+|[ \t]+$/g, '').split(' ');
+  const parts = authorizationWords(header);
   return parts.length === 2 && parts[0] === 'Bearer' && parts[1] !== '' ? parts[1] : null;
 }
 

@@ -88,6 +88,9 @@ export function controlApi({ ops, bindHost, port, origins }) {
     return null;
   }
 
+  /** The 413 for a body over CONTROL_BODY_LIMIT, by its Content-Length or as it arrives. */
+  const tooLarge = () => refuse(413, `control API: bodies stop at ${CONTROL_BODY_LIMIT} bytes`);
+
   /** What to answer before the body is read: a refusal, a preflight, 413 or 415; else null. */
   function early(req) {
     const refused = refusal(req);
@@ -98,14 +101,12 @@ export function controlApi({ ops, bindHost, port, origins }) {
       const p = preflightReply(req, 'GET, POST, DELETE');
       return { ...p, headers: { ...p.headers, ...corsFor(req) }, cors: false };
     }
-    if (Number(req.headers['content-length'] ?? 0) > CONTROL_BODY_LIMIT) return refuse(413, `control API: bodies stop at ${CONTROL_BODY_LIMIT} bytes`);
+    if (Number(req.headers['content-length'] ?? 0) > CONTROL_BODY_LIMIT) return tooLarge();
     if (req.method === 'POST' && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
       return refuse(415, 'control API: POST bodies must be sent as Content-Type: application/json');
     }
     return null;
   }
-
-  const tooLarge = () => refuse(413, `control API: bodies stop at ${CONTROL_BODY_LIMIT} bytes`);
 
   function route(method, path, body) {
     switch (`${method} ${path}`) {

@@ -52,6 +52,16 @@ function keyJson(row) {
 }
 
 /**
+ * The Authorization header `header` (or undefined) split on single spaces, as the node reads it:
+ * Node hands header values over as latin1 (i.e. raw bytes), the node trims surrounding blanks like
+ * Go's textproto and keeps only the first Authorization header like Header.Get. An absent or
+ * blank header gives [''].
+ */
+export function authorizationWords(header) {
+  return (header ?? '').replace(/^[ \t]+|[ \t]+$/g, '').split(' ');
+}
+
+/**
  * The node's answers. `state.store` is the current store (a reset replaces it), `clock` the
  * node's clock (clock.mjs), `limiter` its rate limiter. `reply(ctx)` is everything a real node
  * does with a (non-OPTIONS) request.
@@ -59,12 +69,9 @@ function keyJson(row) {
 export function estuaryApi({ state, clock, limiter }) {
   // util.ExtractAuth + checkTokenAuth + AuthRequired(PermLevelUser).
   function authenticate(req) {
-    // Node hands header values over as latin1 (i.e. raw bytes), trims surrounding blanks like
-    // Go's textproto, and keeps only the first Authorization header like Header.Get.
-    const auth = (req.headers.authorization ?? '').replace(/^[ \t]+|[ \t]+$/g, '');
+    const parts = authorizationWords(req.headers.authorization);
     // The web UI sends the literal `undefined` when its cookie is gone.
-    if (auth === '' || auth === 'undefined') return { reply: envelope(401, 'ERR_AUTH_MISSING', 'no api key was specified') };
-    const parts = auth.split(' ');
+    if (parts.length === 1 && (parts[0] === '' || parts[0] === 'undefined')) return { reply: envelope(401, 'ERR_AUTH_MISSING', 'no api key was specified') };
     // docs/estuary-node.md "Authentication" table: a first word other than `Bearer` (including
     // a bare token) is ERR_AUTH_MISSING_BEARER; `Bearer` alone or `Bearer  x` is ERR_INVALID_AUTH.
     if (parts[0] !== 'Bearer') return { reply: envelope(401, 'ERR_AUTH_MISSING_BEARER', 'invalid api key was specified') };

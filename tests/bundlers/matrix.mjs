@@ -6,11 +6,11 @@
 // output folder as static files and loads it in headless Chromium, which calls the local node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appUnderTest, expectInitFails, expectStatsPage, seconds } from '../package/app-copy.mjs';
-import { run, serveStatic } from '../package/helpers.mjs';
+import { filesUnder, run, serveStatic } from '../package/helpers.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -22,13 +22,6 @@ function page(src, type = 'module') {
   <body><pre id="out">loading…</pre><script type="${type}" src="${src}"></script></body>
 </html>
 `;
-}
-
-/** Every file under `dir`, as paths relative to it. */
-function filesUnder(dir) {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
 }
 
 /**

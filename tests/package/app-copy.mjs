@@ -1,5 +1,5 @@
-// The set-up shared by the bundler and framework matrices (tests/bundlers/, tests/frameworks/):
-// a committed app folder copied to a temporary folder, installed from its own lockfile with
+// The set-up shared by the bundler and framework matrices (tests/bundlers/, tests/frameworks/;
+// tests/runners/ uses its install half, packTarballs and installCopy): a committed app folder copied to a temporary folder, installed from its own lockfile with
 // `npm ci`, then given the npm pack tarballs of estuary-user and estuary-user-node; the local
 // node (from that install) and headless Chromium started for its tests.
 import { before, after } from 'node:test';
@@ -31,6 +31,26 @@ export const READ_STATS = join(ROOT, 'tests', 'bundlers', 'app', 'read-stats.js'
 /** Seconds since `since` (a performance.now()), for the matrix's timing lines. */
 export const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
+/** `npm pack` of estuary-user (pkg/) and of estuary-user-node into `dest`: their tarballs' paths. */
+export async function packTarballs(dest) {
+  const [pkg, node] = await Promise.all([packPackage(dest), packPackage(dest, NODE_PKG)]);
+  return [pkg.tarball, node.tarball];
+}
+
+/**
+ * Copies the project folder `from` to `to`, adds `extraFiles` (path inside the copy → file to
+ * copy there), installs it from its own lockfile with `npm ci`, then installs `tarballs`.
+ */
+export async function installCopy(from, to, tarballs, extraFiles = {}) {
+  cpSync(from, to, { recursive: true });
+  for (const [path, source] of Object.entries(extraFiles)) {
+    mkdirSync(dirname(join(to, path)), { recursive: true });
+    copyFileSync(source, join(to, path));
+  }
+  await installLocked(to);
+  await installTarball(to, ...tarballs);
+}
+
 /**
  * Copies the app folder `from` and installs it (see above); `readStatsTo`, a path inside the
  * copy, receives READ_STATS. Resolves with the copy's path, the node, the browser and close().
@@ -48,14 +68,8 @@ export async function installApp(from, { name, readStatsTo }) {
     tmp.remove();
   };
   try {
-    cpSync(from, app, { recursive: true });
-    if (readStatsTo) {
-      mkdirSync(dirname(join(app, readStatsTo)), { recursive: true });
-      copyFileSync(READ_STATS, join(app, readStatsTo));
-    }
-    const [pkg, node] = await Promise.all([packPackage(tmp.dir), packPackage(tmp.dir, NODE_PKG)]);
-    await installLocked(app);
-    await installTarball(app, pkg.tarball, node.tarball);
+    const tarballs = await packTarballs(tmp.dir);
+    await installCopy(from, app, tarballs, readStatsTo ? { [readStatsTo]: READ_STATS } : {});
     console.log(`${name}: npm ci + tarballs ${seconds(started)}`);
     const { startNode } = await importFrom(app, 'estuary-user-node');
     api = await startNode({ port: 0, fixtures: true });

@@ -1,10 +1,10 @@
 // Shared helpers of the package tests (not a test file: `node --test` only runs *.test.mjs).
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, relative, resolve, sep } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -133,6 +133,14 @@ export async function packPackage(dest, dir = PKG) {
     files: info.files.map((f) => f.path).sort(),
     info,
   };
+}
+
+/** Every file under `dir`, as paths relative to it, sorted. */
+export function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 /** `npm ci` in the Node project at `dir`: exactly what its package-lock.json holds. */

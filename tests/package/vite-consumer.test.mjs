@@ -5,7 +5,7 @@
 //   node --test tests/package/      (needs pkg/ built by scripts/build-pkg.sh, and `npm ci`)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -18,9 +18,8 @@ import {
   TEST_STATS,
   TEST_TOKEN,
   WRONG_TOKEN,
-  installTarball,
+  consumerProject,
   openPage,
-  packPackage,
   requireBuiltPackage,
   run,
   serveStatic,
@@ -77,13 +76,7 @@ before(async () => {
   assert.ok(existsSync(VITE), `${VITE} is missing: run \`npm ci\` at the repository root (vite is a devDependency)`);
   api = await startNode({ port: 0, fixtures: true });
   tmp = tempDir('vite');
-  const { tarball } = await packPackage(tmp.dir);
-  app = join(tmp.dir, 'app');
-  mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), `${JSON.stringify({ name: 'vite-consumer', private: true, version: '1.0.0', type: 'module' }, null, 2)}\n`);
-  writeFileSync(join(app, 'index.html'), INDEX_HTML);
-  writeFileSync(join(app, 'main.js'), MAIN_JS);
-  await installTarball(app, tarball);
+  ({ project: app } = await consumerProject(tmp.dir, 'vite-consumer', { 'index.html': INDEX_HTML, 'main.js': MAIN_JS }));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 

@@ -10,21 +10,13 @@
 //   node --test tests/runners/     (needs pkg/ built by scripts/build-pkg.sh, and `npm ci`)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from 'estuary-user-test-tools';
 
 import { CASES } from './cases.mjs';
-import {
-  NODE_PKG,
-  ROOT,
-  installLocked,
-  installTarball,
-  packPackage,
-  requireBuiltPackage,
-  runGroup,
-  tempDir,
-} from '../package/helpers.mjs';
+import { installCopy, packTarballs } from '../package/app-copy.mjs';
+import { ROOT, requireBuiltPackage, runGroup, tempDir } from '../package/helpers.mjs';
 
 const HERE = join(ROOT, 'tests', 'runners');
 /** A run takes seconds; a hung one (the bug this matrix guards against) is killed after this. */
@@ -38,14 +30,11 @@ const projects = {};
 before(async () => {
   requireBuiltPackage();
   tmp = tempDir('runners');
-  const tarballs = [(await packPackage(tmp.dir)).tarball, (await packPackage(tmp.dir, NODE_PKG)).tarball];
+  const tarballs = await packTarballs(tmp.dir);
   await Promise.all(
     ['jest', 'vitest', 'node-test'].map(async (runner) => {
       const dir = join(tmp.dir, runner);
-      cpSync(join(HERE, runner), dir, { recursive: true });
-      cpSync(join(HERE, 'cases.mjs'), join(dir, 'cases.mjs'));
-      await installLocked(dir);
-      await installTarball(dir, ...tarballs);
+      await installCopy(join(HERE, runner), dir, tarballs, { 'cases.mjs': join(HERE, 'cases.mjs') });
       projects[runner] = dir;
     }),
   );

@@ -7,23 +7,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import { ROOT, filesUnder } from '../package/helpers.mjs';
+
 const VENDORED = join(ROOT, 'third_party', 'gloo-net');
 /** What the vendored copy adds to the crate archive. */
 const ADDED = ['LICENSE-APACHE', 'LICENSE-MIT', 'PATCH.md'];
-
-/** Every file under `dir`, as paths relative to it, sorted. */
-function files(dir) {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
-    .sort();
-}
 
 /** The source folder of gloo-net 0.7.0 as cargo unpacked it from crates.io. */
 function pristineGlooNet(scratch) {
@@ -60,8 +52,8 @@ test('third_party/gloo-net is gloo-net 0.7.0 plus the diff in PATCH.md, and noth
     // works outside a repository too.
     execFileSync('git', ['apply', '-p1', join(scratch, 'patch.diff')], { cwd: patched, stdio: 'pipe' });
 
-    const expected = files(patched);
-    const actual = files(VENDORED).filter((f) => !ADDED.includes(f));
+    const expected = filesUnder(patched);
+    const actual = filesUnder(VENDORED).filter((f) => !ADDED.includes(f));
     assert.deepEqual(actual, expected, 'the same files as the crate archive, plus licences and PATCH.md');
     for (const file of expected) {
       assert.ok(
